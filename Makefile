@@ -1,0 +1,53 @@
+# The quick start: `make run` serves the site with the fixture loaded; `make test` passes the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FIXTURE := fixtures/asean-un-2015.json
+
+.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+load: migrate
+	$(PY) manage.py load_dataset $(FIXTURE)
+
+run: load
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install-dev
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+migrations-check: check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,486 @@
+"""The dataset format: every record and link, keyed by slug, with provenance.
+
+One format serves the shipped fixture, the full download and its restore
+(docs/decisions/0003-dataset-format.md). Loading is atomic and idempotent:
+records are matched by slug and updated, a meeting's links are replaced, and
+the first bad value stops the load with a message naming the record and field.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .dates import PartialDate, isoformat_partial_date
+from .models import (
+    Agreement,
+    CooperationArea,
+    Meeting,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Outcome,
+    Participation,
+    Post,
+    PressRelease,
+    Relationship,
+)
+
+FORMAT = "partnership-dataset/1"
+
+
+class DatasetError(ValueError):
+    """A bad value in a dataset, named by record and field."""
+
+    def __init__(self, record: str, field: str, message: str):
+        self.record, self.field, self.message = record, field, message
+        super().__init__(f"{record}, field '{field}': {message}")
+
+
+class _Loader:
+    def __init__(self, data: dict):
+        if not isinstance(data, dict):
+            raise DatasetError("dataset", "(top level)", "expected a JSON object")
+        if data.get("format", FORMAT) != FORMAT:
+            raise DatasetError("dataset", "format", f"expected '{FORMAT}', got {data.get('format')!r}")
+        self.data = data
+        self.saved: dict[str, set] = {}
+
+    # -- reading values -------------------------------------------------
+    def items(self, key: str) -> list[tuple[str, dict]]:
+        rows = self.data.get(key, [])
+        if not isinstance(rows, list):
+            raise DatasetError(key, "(list)", "expected a list of records")
+        labelled = []
+        for index, row in enumerate(rows):
+            label = f"{key}[{index}]"
+            if not isinstance(row, dict):
+                raise DatasetError(label, "(record)", "expected an object")
+            if row.get("slug"):
+                label += f" ({row['slug']})"
+            labelled.append((label, row))
+        return labelled
+
+    @staticmethod
+    def required(label: str, row: dict, field: str) -> Any:
+        value = row.get(field)
+        if value in (None, "", []):
+            raise DatasetError(label, field, "is required")
+        return value
+
+    @staticmethod
+    def strings(label: str, row: dict, field: str) -> list[str]:
+        value = row.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise DatasetError(label, field, "expected a list of strings")
+        return value
+
+    @staticmethod
+    def partial_date(label: str, row: dict, field: str, required: bool = False) -> PartialDate | None:
+        value = row.get(field)
+        if value in (None, ""):
+            if required:
+                raise DatasetError(label, field, "is required")
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise DatasetError(label, field, str(error)) from None
+
+    @staticmethod
+    def ref(label: str, field: str, model, slug: Any):
+        if not isinstance(slug, str):
+            raise DatasetError(label, field, f"expected a slug, got {slug!r}")
+        try:
+            return model._default_manager.get(slug=slug)
+        except model.DoesNotExist:
+            raise DatasetError(label, field, f"no {model._meta.verbose_name} with slug '{slug}'") from None
+
+    def source(self, label: str, row: dict) -> dict:
+        slug, paragraph = row.get("source"), row.get("paragraph")
+        if slug in (None, ""):
+            if paragraph not in (None, ""):
+                raise DatasetError(label, "source", "a paragraph needs a source release")
+            return {"source": None, "source_paragraph": None}
+        release = self.ref(label, "source", PressRelease, slug)
+        if not isinstance(paragraph, int) or isinstance(paragraph, bool):
+            raise DatasetError(label, "paragraph", f"expected a paragraph number, got {paragraph!r}")
+        return {"source": release, "source_paragraph": paragraph}
+
+    # -- writing --------------------------------------------------------
+    def save(self, label: str, instance, exclude_unique: bool = False):
+        try:
+            instance.full_clean(validate_unique=not exclude_unique)
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise DatasetError(label, field, " ".join(messages)) from None
+        instance.save()
+        self.saved.setdefault(str(instance._meta.verbose_name_plural), set()).add(instance.pk)
+        return instance
+
+    def upsert(self, label: str, model, slug: str, values: dict):
+        instance = model._default_manager.filter(slug=slug).first() or model(slug=slug)
+        for field, value in values.items():
+            setattr(instance, field, value)
+        return self.save(label, instance)
+
+    def load(self) -> dict[str, int]:
+        self.load_named_tree("organisations", Organisation, ["name", "acronym", "kind"])
+        self.load_named_tree("areas", CooperationArea, ["name"])
+        self.load_releases()
+        self.load_officials()
+        self.load_agreements()
+        self.load_meetings()
+        self.load_relationships()
+        return {kind: len(pks) for kind, pks in self.saved.items()}
+
+    def load_named_tree(self, key: str, model, fields: list[str]):
+        rows = self.items(key)
+        for label, row in rows:
+            slug = self.required(label, row, "slug")
+            values = {field: row.get(field, model._meta.get_field(field).get_default()) for field in fields}
+            values["name"] = self.required(label, row, "name")
+            values["aliases"] = self.strings(label, row, "aliases")
+            values["description"] = row.get("description", "")
+            self.upsert(label, model, slug, values)
+        # Parents second, so a record may name a parent listed after it.
+        for label, row in rows:
+            instance = model._default_manager.get(slug=row["slug"])
+            parent = row.get("parent")
+            instance.parent = self.ref(label, "parent", model, parent) if parent else None
+            self.save(label, instance)
+
+    def load_releases(self):
+        for label, row in self.items("releases"):
+            day = self.partial_date(label, row, "date", required=True)
+            if day.precision != "day":
+                raise DatasetError(label, "date", "a release's dateline gives the full date (YYYY-MM-DD)")
+            self.upsert(
+                label,
+                PressRelease,
+                self.required(label, row, "slug"),
+                {
+                    "title": self.required(label, row, "title"),
+                    "publisher": self.ref(label, "publisher", Organisation, self.required(label, row, "publisher")),
+                    "dateline_place": self.required(label, row, "dateline_place"),
+                    "date": day.date,
+                    "body": self.required(label, row, "body"),
+                    "original_url": row.get("original_url", ""),
+                    "status": row.get("status", "draft"),
+                },
+            )
+
+    def load_officials(self):
+        for label, row in self.items("officials"):
+            official = self.upsert(
+                label,
+                Official,
+                self.required(label, row, "slug"),
+                {
+                    "name": self.required(label, row, "name"),
+                    "honorific": row.get("honorific", ""),
+                    "aliases": self.strings(label, row, "aliases"),
+                    "description": row.get("description", ""),
+                },
+            )
+            for index, post_row in enumerate(row.get("posts", [])):
+                self.load_post(f"{label} → posts[{index}]", official, post_row)
+
+    def load_post(self, label: str, official: Official, row: dict):
+        organisation = self.ref(label, "organisation", Organisation, self.required(label, row, "organisation"))
+        title = self.required(label, row, "title")
+        start = self.partial_date(label, row, "start")
+        end = self.partial_date(label, row, "end")
+        post = Post.objects.filter(
+            official=official, organisation=organisation, title=title, start_date=start.date if start else None
+        ).first() or Post(official=official, organisation=organisation, title=title)
+        post.start_date, post.start_precision = (start.date, start.precision) if start else (None, "day")
+        post.end_date, post.end_precision = (end.date, end.precision) if end else (None, "day")
+        for field, value in self.source(label, row).items():
+            setattr(post, field, value)
+        self.save(label, post)
+
+    def load_agreements(self):
+        rows = self.items("agreements")
+        for label, row in rows:
+            signed = self.partial_date(label, row, "signed")
+            agreement = self.upsert(
+                label,
+                Agreement,
+                self.required(label, row, "slug"),
+                {
+                    "title": self.required(label, row, "title"),
+                    "short_title": row.get("short_title", ""),
+                    "kind": row.get("kind", "agreement"),
+                    "status": row.get("status", "not_stated"),
+                    "signed_date": signed.date if signed else None,
+                    "signed_precision": signed.precision if signed else "day",
+                    "aliases": self.strings(label, row, "aliases"),
+                    "description": row.get("description", ""),
+                    **self.source(label, row),
+                },
+            )
+            agreement.parties.set(
+                [self.ref(label, "parties", Organisation, slug) for slug in self.strings(label, row, "parties")]
+            )
+            agreement.areas.set(
+                [self.ref(label, "areas", CooperationArea, slug) for slug in self.strings(label, row, "areas")]
+            )
+        for label, row in rows:
+            Agreement.objects.get(slug=row["slug"]).takes_into_account.set(
+                [
+                    self.ref(label, "takes_into_account", Agreement, slug)
+                    for slug in self.strings(label, row, "takes_into_account")
+                ]
+            )
+
+    def load_meetings(self):
+        for label, row in self.items("meetings"):
+            day = self.partial_date(label, row, "date", required=True)
+            meeting = self.upsert(
+                label,
+                Meeting,
+                self.required(label, row, "slug"),
+                {
+                    "title": self.required(label, row, "title"),
+                    "date": day.date,
+                    "date_precision": day.precision,
+                    "venue": row.get("venue", ""),
+                    "city": row.get("city", ""),
+                    "kind": row.get("kind", "bilateral"),
+                    "summary": row.get("summary", ""),
+                    **self.source(label, row),
+                },
+            )
+            # A meeting owns its links: a reload replaces them rather than adding to them.
+            meeting.participations.all().delete()
+            meeting.organisation_links.all().delete()
+            meeting.area_links.all().delete()
+            meeting.agreement_links.all().delete()
+            meeting.outcomes.all().delete()
+            for index, link in enumerate(row.get("participants", [])):
+                link_label = f"{label} → participants[{index}]"
+                official = self.ref(link_label, "official", Official, self.required(link_label, link, "official"))
+                post = None
+                if link.get("post"):
+                    post = official.posts.filter(title=link["post"]).first()
+                    if post is None:
+                        raise DatasetError(link_label, "post", f"{official} has no post titled '{link['post']}'")
+                self.save(
+                    link_label,
+                    Participation(
+                        meeting=meeting,
+                        official=official,
+                        post=post,
+                        role=link.get("role", "participant"),
+                        **self.source(link_label, link),
+                    ),
+                )
+            for key, model, field, target in [
+                ("organisations", MeetingOrganisation, "organisation", Organisation),
+                ("areas", MeetingArea, "area", CooperationArea),
+                ("agreements", MeetingAgreement, "agreement", Agreement),
+            ]:
+                for index, link in enumerate(row.get(key, [])):
+                    link_label = f"{label} → {key}[{index}]"
+                    record = self.ref(link_label, field, target, self.required(link_label, link, field))
+                    self.save(link_label, model(meeting=meeting, **{field: record}, **self.source(link_label, link)))
+            for index, link in enumerate(row.get("outcomes", [])):
+                link_label = f"{label} → outcomes[{index}]"
+                outcome = self.save(
+                    link_label,
+                    Outcome(
+                        meeting=meeting,
+                        position=index,
+                        kind=self.required(link_label, link, "kind"),
+                        text=self.required(link_label, link, "text"),
+                        **self.source(link_label, link),
+                    ),
+                )
+                outcome.areas.set(
+                    [self.ref(link_label, "areas", CooperationArea, s) for s in self.strings(link_label, link, "areas")]
+                )
+                outcome.agreements.set(
+                    [
+                        self.ref(link_label, "agreements", Agreement, s)
+                        for s in self.strings(link_label, link, "agreements")
+                    ]
+                )
+
+    def load_relationships(self):
+        for label, row in self.items("relationships"):
+            since = self.partial_date(label, row, "since")
+            values = {
+                "from_organisation": self.ref(label, "from", Organisation, self.required(label, row, "from")),
+                "to_organisation": self.ref(label, "to", Organisation, self.required(label, row, "to")),
+                "kind": self.required(label, row, "kind"),
+                "description": self.required(label, row, "description"),
+            }
+            relationship = Relationship.objects.filter(**values).first() or Relationship(**values)
+            relationship.since_date = since.date if since else None
+            relationship.since_precision = since.precision if since else "day"
+            for field, value in self.source(label, row).items():
+                setattr(relationship, field, value)
+            self.save(label, relationship)
+
+
+def load_dataset(data: dict) -> dict[str, int]:
+    """Create or update every record in data, all or nothing. Returns counts by kind."""
+    with transaction.atomic():
+        return _Loader(data).load()
+
+
+def load_dataset_file(path: str | Path) -> dict[str, int]:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DatasetError(str(path), f"line {error.lineno}", f"not valid JSON ({error.msg})") from None
+    return load_dataset(data)
+
+
+def _source(fact) -> dict:
+    if not fact.source_id:
+        return {}
+    return {"source": fact.source.slug, "paragraph": fact.source_paragraph}
+
+
+def _slugs(manager) -> list[str]:
+    return [record.slug for record in manager.all()]
+
+
+def dump_dataset(*, releases=None) -> dict:
+    """Every record and link, in the format load_dataset reads."""
+    releases = PressRelease.objects.select_related("publisher") if releases is None else releases
+
+    def named(record, **extra):
+        return {"slug": record.slug, **extra, "aliases": record.aliases, "description": record.description}
+
+    return {
+        "format": FORMAT,
+        "organisations": [
+            named(o, name=o.name, acronym=o.acronym, kind=o.kind, parent=o.parent.slug if o.parent else None)
+            for o in Organisation.objects.select_related("parent").order_by("pk")
+        ],
+        "areas": [
+            named(a, name=a.name, parent=a.parent.slug if a.parent else None)
+            for a in CooperationArea.objects.select_related("parent").order_by("pk")
+        ],
+        "releases": [
+            {
+                "slug": r.slug,
+                "title": r.title,
+                "publisher": r.publisher.slug,
+                "dateline_place": r.dateline_place,
+                "date": r.date.isoformat(),
+                "body": r.body,
+                "original_url": r.original_url,
+                "status": r.status,
+            }
+            for r in releases.order_by("pk")
+        ],
+        "officials": [
+            named(
+                o,
+                name=o.name,
+                honorific=o.honorific,
+                posts=[
+                    {
+                        "organisation": p.organisation.slug,
+                        "title": p.title,
+                        "start": isoformat_partial_date(p.start_date, p.start_precision) or None,
+                        "end": isoformat_partial_date(p.end_date, p.end_precision) or None,
+                        **_source(p),
+                    }
+                    for p in o.posts.all()
+                ],
+            )
+            for o in Official.objects.prefetch_related("posts__organisation", "posts__source").order_by("pk")
+        ],
+        "agreements": [
+            named(
+                a,
+                title=a.title,
+                short_title=a.short_title,
+                kind=a.kind,
+                status=a.status,
+                signed=isoformat_partial_date(a.signed_date, a.signed_precision) or None,
+                parties=_slugs(a.parties),
+                areas=_slugs(a.areas),
+                takes_into_account=_slugs(a.takes_into_account),
+                **_source(a),
+            )
+            for a in Agreement.objects.prefetch_related("parties", "areas", "takes_into_account")
+            .select_related("source")
+            .order_by("pk")
+        ],
+        "meetings": [
+            {
+                "slug": m.slug,
+                "title": m.title,
+                "date": isoformat_partial_date(m.date, m.date_precision),
+                "venue": m.venue,
+                "city": m.city,
+                "kind": m.kind,
+                "summary": m.summary,
+                **_source(m),
+                "participants": [
+                    {
+                        "official": p.official.slug,
+                        "role": p.role,
+                        "post": p.post.title if p.post else None,
+                        **_source(p),
+                    }
+                    for p in m.participations.all()
+                ],
+                "organisations": [
+                    {"organisation": x.organisation.slug, **_source(x)} for x in m.organisation_links.all()
+                ],
+                "areas": [{"area": x.area.slug, **_source(x)} for x in m.area_links.all()],
+                "agreements": [{"agreement": x.agreement.slug, **_source(x)} for x in m.agreement_links.all()],
+                "outcomes": [
+                    {
+                        "kind": x.kind,
+                        "text": x.text,
+                        "areas": _slugs(x.areas),
+                        "agreements": _slugs(x.agreements),
+                        **_source(x),
+                    }
+                    for x in m.outcomes.all()
+                ],
+            }
+            for m in Meeting.objects.select_related("source")
+            .prefetch_related(
+                "participations__official",
+                "participations__post",
+                "participations__source",
+                "organisation_links__organisation",
+                "organisation_links__source",
+                "area_links__area",
+                "area_links__source",
+                "agreement_links__agreement",
+                "agreement_links__source",
+                "outcomes__areas",
+                "outcomes__agreements",
+                "outcomes__source",
+            )
+            .order_by("pk")
+        ],
+        "relationships": [
+            {
+                "from": r.from_organisation.slug,
+                "to": r.to_organisation.slug,
+                "kind": r.kind,
+                "since": isoformat_partial_date(r.since_date, r.since_precision) or None,
+                "description": r.description,
+                **_source(r),
+            }
+            for r in Relationship.objects.select_related("from_organisation", "to_organisation", "source").order_by(
+                "pk"
+            )
+        ],
+    }

@@ -1,0 +1,648 @@
+"""The knowledge base: records, the links between them, and where each fact came from."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
+from .names import name_key, slug_for
+
+
+def unique_slug(instance: models.Model, text: str) -> str:
+    """A slug from text, suffixed -2, -3 ... until no other row of the model has it."""
+    base = slug_for(text)
+    slug, counter = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def check_partial_date(errors: dict, field: str, value, precision: str) -> None:
+    if value is not None and not is_start_of_span(value, precision):
+        errors[field] = f"A date known to the {precision} is stored as the first day of that {precision}."
+
+
+class NamedRecord(models.Model):
+    """A record with a display name, a slug and alternative spellings."""
+
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings and short forms used in releases, e.g. “Jenca” or “SG Minh”.",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.display_name())
+        super().save(*args, **kwargs)
+
+    def display_name(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
+            raise ValidationError({"aliases": "Give alternative spellings as a list of names."})
+        self.aliases = [alias.strip() for alias in self.aliases if alias.strip()]
+
+    def name_keys(self) -> set[str]:
+        """Every spelling of this record, as name keys."""
+        return {name_key(name) for name in [self.display_name(), *self.aliases] if name.strip()}
+
+
+class Sourced(models.Model):
+    """Provenance: the release and paragraph a derived fact rests on."""
+
+    source = models.ForeignKey(
+        "PressRelease",
+        on_delete=models.PROTECT,
+        related_name="derived_%(class)ss",
+        null=True,
+        blank=True,
+        help_text="The press release this fact comes from.",
+    )
+    source_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Paragraph of the release (1 is the first)."
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=True, source_paragraph__isnull=True)
+                | Q(source__isnull=False, source_paragraph__isnull=False, source_paragraph__gte=1),
+                name="%(app_label)s_%(class)s_source_has_paragraph",
+                violation_error_message="A source needs a paragraph number (1 or more), and a paragraph a source.",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.source_id and self.source_paragraph:
+            count = len(self.source.paragraphs())
+            if self.source_paragraph > count:
+                message = f"The release has {count} paragraphs; there is no paragraph {self.source_paragraph}."
+                raise ValidationError({"source_paragraph": message})
+
+    def get_source_url(self) -> str:
+        if not self.source_id:
+            return ""
+        return self.source.paragraph_url(self.source_paragraph)
+
+
+class OrganisationKind(models.TextChoices):
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+    SECRETARIAT = "secretariat", "Secretariat"
+    DEPARTMENT = "department", "Department"
+    AGENCY = "agency", "Agency"
+    SECTORAL_BODY = "sectoral_body", "Sectoral body"
+    MEMBER_STATE = "member_state", "Member state"
+    OTHER = "other", "Other"
+
+
+class Organisation(NamedRecord):
+    """An organisation, or a part of one: ASEAN, its Secretariat, the UN, a UN agency."""
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one belongs to.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organisation_not_own_parent",
+                violation_error_message="An organisation cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership:organisation-detail", kwargs={"slug": self.slug})
+
+    def name_keys(self) -> set[str]:
+        keys = super().name_keys()
+        if self.acronym:
+            keys.add(name_key(self.acronym))
+        return keys
+
+    def clean(self):
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An organisation cannot sit inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Official(NamedRecord):
+    """A person who has held a post; the posts carry the titles and dates."""
+
+    name = models.CharField(max_length=200, help_text="Display name with its proper diacritics, e.g. Miroslav Jenča.")
+    honorific = models.CharField(max_length=40, blank=True, help_text="e.g. H.E.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership:official-detail", kwargs={"slug": self.slug})
+
+    def post_on(self, day):
+        """The post this official held on a day, when the dates say so."""
+        for post in self.posts.all():
+            if post.held_on(day):
+                return post
+        return None
+
+
+class Post(Sourced):
+    """A title an official held in an organisation over a span of time."""
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="posts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=200, help_text="e.g. Assistant Secretary-General for Political Affairs")
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "title"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="post_ends_after_start",
+                violation_error_message="A post cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["official", "organisation", "title", "start_date"],
+                name="post_unique_per_official_title_start",
+                violation_error_message="This official already has this post with this start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.organisation.acronym or self.organisation.name}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        check_partial_date(errors, "start_date", self.start_date, self.start_precision)
+        check_partial_date(errors, "end_date", self.end_date, self.end_precision)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "A post cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start_date, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end_date, self.end_precision)
+
+    def held_on(self, day) -> bool:
+        starts = self.start_date is None or self.start_date <= day
+        ends = self.end_date is None or span_end(self.end_date, self.end_precision) >= day
+        return starts and ends
+
+
+class CooperationAreaQuerySet(models.QuerySet):
+    def descendant_ids(self, roots) -> set[int]:
+        """Ids of the given areas and every area below them (one query: the tree is small)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found = set()
+        stack = [root.pk if isinstance(root, models.Model) else root for root in roots]
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children.get(pk, []))
+        return found
+
+
+class CooperationArea(NamedRecord):
+    """A field of cooperation; top-level areas are pillars, with areas below them."""
+
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The pillar or broader area this area belongs to.",
+    )
+
+    objects = CooperationAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="area_not_own_parent",
+                violation_error_message="An area cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership:area-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An area cannot sit inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def is_pillar(self) -> bool:
+        return self.parent_id is None
+
+
+class AgreementKind(models.TextChoices):
+    DECLARATION = "declaration", "Declaration"
+    PLAN_OF_ACTION = "plan_of_action", "Plan of action"
+    PLAN = "plan", "Plan"
+    MOU = "mou", "Memorandum of understanding"
+    AGREEMENT = "agreement", "Agreement"
+    FRAMEWORK = "framework", "Framework or agenda"
+    OTHER = "other", "Other"
+
+
+class AgreementStatus(models.TextChoices):
+    IN_FORCE = "in_force", "In force"
+    SIGNED = "signed", "Signed"
+    PROPOSED = "proposed", "Proposed / under consideration"
+    IN_PREPARATION = "in_preparation", "In preparation"
+    EXPIRED = "expired", "Expired or superseded"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class Agreement(NamedRecord, Sourced):
+    """A declaration, plan, MoU or framework between organisations."""
+
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=30, choices=AgreementKind.choices, default=AgreementKind.AGREEMENT)
+    status = models.CharField(max_length=30, choices=AgreementStatus.choices, default=AgreementStatus.NOT_STATED)
+    signed_date = models.DateField(null=True, blank=True)
+    signed_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    parties = models.ManyToManyField(Organisation, related_name="agreements", blank=True)
+    areas = models.ManyToManyField(CooperationArea, related_name="agreements", blank=True)
+    takes_into_account = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="taken_into_account_by",
+        blank=True,
+        help_text="Frameworks or earlier agreements this one builds on.",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [*Sourced.Meta.constraints]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnership:agreement-detail", kwargs={"slug": self.slug})
+
+    def display_name(self) -> str:
+        return self.title
+
+    def name_keys(self) -> set[str]:
+        keys = super().name_keys()
+        if self.short_title:
+            keys.add(name_key(self.short_title))
+        return keys
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        check_partial_date(errors, "signed_date", self.signed_date, self.signed_precision)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def signed_display(self) -> str:
+        return format_partial_date(self.signed_date, self.signed_precision)
+
+
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PressReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """Releases the public may see."""
+        return self.filter(status=ReleaseStatus.PUBLISHED)
+
+
+class PressRelease(models.Model):
+    """The source document: a press release, kept verbatim as Markdown."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    publisher = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="press_releases")
+    dateline_place = models.CharField(max_length=100, help_text="The place in the dateline, e.g. Jakarta.")
+    date = models.DateField(help_text="The date in the dateline.")
+    body = models.TextField(
+        help_text="The release text, verbatim, as Markdown; paragraphs are separated by a blank line."
+    )
+    original_url = models.URLField(blank=True, max_length=500)
+    status = models.CharField(max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PressReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.dateline_place}, {format_partial_date(self.date, DatePrecision.DAY)})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnership:release-detail", kwargs={"slug": self.slug})
+
+    def paragraphs(self) -> list[str]:
+        """The body's paragraphs, numbered from 1 in citations."""
+        return [block.strip() for block in self.body.replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+    def paragraph_url(self, number: int) -> str:
+        return f"{self.get_absolute_url()}#p{number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReleaseStatus.PUBLISHED
+
+
+class MeetingKind(models.TextChoices):
+    BILATERAL = "bilateral", "Bilateral meeting"
+    SUMMIT = "summit", "Summit"
+    MINISTERIAL = "ministerial", "Ministerial meeting"
+    WORKING_LEVEL = "working_level", "Working-level meeting"
+    CONFERENCE = "conference", "Conference or workshop"
+    OTHER = "other", "Other"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        """Meetings whose source release is published (drafts stay hidden)."""
+        return self.filter(source__status=ReleaseStatus.PUBLISHED)
+
+    def for_areas(self, areas):
+        """Meetings that discussed any of the areas or an area below them."""
+        ids = CooperationArea.objects.descendant_ids(areas)
+        return self.filter(Exists(MeetingArea.objects.filter(meeting=OuterRef("pk"), area_id__in=ids)))
+
+
+class Meeting(Sourced):
+    """A meeting reported in a release: when, where, who, about what, and what came of it."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    date = models.DateField()
+    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    venue = models.CharField(max_length=200, blank=True, help_text="e.g. ASEAN Secretariat")
+    city = models.CharField(max_length=100, blank=True, help_text="e.g. Jakarta")
+    kind = models.CharField(max_length=30, choices=MeetingKind.choices, default=MeetingKind.BILATERAL)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    participants = models.ManyToManyField(Official, through="Participation", related_name="meetings")
+    organisations = models.ManyToManyField(Organisation, through="MeetingOrganisation", related_name="meetings")
+    areas = models.ManyToManyField(CooperationArea, through="MeetingArea", related_name="meetings")
+    agreements = models.ManyToManyField(Agreement, through="MeetingAgreement", related_name="meetings")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [*Sourced.Meta.constraints]
+        indexes = [models.Index(fields=["-date", "-id"], name="meeting_date_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.date_display})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnership:meeting-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        check_partial_date(errors, "date", self.date, self.date_precision)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in [self.venue, self.city] if part)
+
+
+class ParticipantRole(models.TextChoices):
+    HOST = "host", "Host"
+    VISITOR = "visitor", "Visitor"
+    CHAIR = "chair", "Chair"
+    PARTICIPANT = "participant", "Participant"
+
+
+class Participation(Sourced):
+    """An official at a meeting: the role played and the post held at the time."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT)
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="The post the official held at the time of the meeting.",
+    )
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["meeting", "official"],
+                name="participation_unique",
+                violation_error_message="This official is already a participant of this meeting.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official} ({self.get_role_display()}) at {self.meeting.title}"
+
+    def clean(self):
+        super().clean()
+        if self.post_id and self.official_id and self.post.official_id != self.official_id:
+            raise ValidationError({"post": "The post must be one this official held."})
+
+
+class MeetingOrganisation(Sourced):
+    """An organisation taking part in, or represented at, a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_links")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_links")
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="meeting_organisation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} at {self.meeting.title}"
+
+
+class MeetingArea(Sourced):
+    """A cooperation area discussed at a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="area_links")
+    area = models.ForeignKey(CooperationArea, on_delete=models.PROTECT, related_name="meeting_links")
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["meeting", "area"], name="meeting_area_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} at {self.meeting.title}"
+
+
+class MeetingAgreement(Sourced):
+    """An agreement referred to at a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agreement_links")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="meeting_links")
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["meeting", "agreement"], name="meeting_agreement_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} at {self.meeting.title}"
+
+
+class OutcomeKind(models.TextChoices):
+    AGREED = "agreed", "Agreed"
+    REAFFIRMED = "reaffirmed", "Reaffirmed"
+    DISCUSSED = "discussed", "Discussed"
+    WELCOMED = "welcomed", "Welcomed"
+    APPRECIATED = "appreciated", "Expressed appreciation"
+    LOOKED_FORWARD = "looked_forward", "Looked forward to"
+
+
+class Outcome(Sourced):
+    """What came of a meeting: something agreed, discussed, welcomed or reaffirmed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=20, choices=OutcomeKind.choices)
+    text = models.TextField(help_text="What was agreed, discussed or welcomed, in the release's words where possible.")
+    position = models.PositiveSmallIntegerField(default=0)
+    areas = models.ManyToManyField(CooperationArea, related_name="outcomes", blank=True)
+    agreements = models.ManyToManyField(Agreement, related_name="outcomes", blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [*Sourced.Meta.constraints]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+
+class RelationshipKind(models.TextChoices):
+    COOPERATION = "cooperation", "Cooperation"
+    WORKING_RELATIONSHIPS = "working_relationships", "Working relationships"
+    MEMBERSHIP = "membership", "Membership"
+
+
+class Relationship(Sourced):
+    """A standing tie between two organisations, e.g. ASEAN–UN cooperation since the 1970s."""
+
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="relationships_from")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="relationships_to")
+    kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    since_date = models.DateField(null=True, blank=True)
+    since_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    description = models.TextField(help_text="The fact as the release states it.")
+
+    class Meta:
+        ordering = ["since_date", "pk"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(from_organisation=F("to_organisation")),
+                name="relationship_two_organisations",
+                violation_error_message="A relationship needs two different organisations.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_organisation} – {self.to_organisation}: {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        check_partial_date(errors, "since_date", self.since_date, self.since_precision)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def since_display(self) -> str:
+        return format_partial_date(self.since_date, self.since_precision)

@@ -1,0 +1,27 @@
+"""Name keys: one spelling-insensitive form of a name, for matching and duplicate checks.
+
+"Jenča", "Jenca" and "JENCA" share a key; so do "Lê Lương Minh" and "Le Luong Minh".
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+# Letters that do not decompose into a base letter plus a mark.
+_FOLD = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae"})
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_key(text: str) -> str:
+    """Lower-case, accent-free words separated by single spaces."""
+    return _NON_WORD.sub(" ", strip_accents(text).casefold()).replace("_", " ").strip()
+
+
+def slug_for(text: str) -> str:
+    return slugify(strip_accents(text))[:80].strip("-") or "record"
