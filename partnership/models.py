@@ -1,5 +1,6 @@
 """The knowledge base: records, the links between them, and where each fact came from."""
 
+import simple_history
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -646,3 +647,40 @@ class Relationship(Sourced):
     @property
     def since_display(self) -> str:
         return format_partial_date(self.since_date, self.since_precision)
+
+
+class SlugRedirect(models.Model):
+    """An old public path of a record merged into another: answered with a permanent redirect."""
+
+    old_path = models.CharField(max_length=300, unique=True, help_text="e.g. /officials/miroslav-jenca-2/")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.content_type.model} #{self.object_id}"
+
+    def target(self) -> models.Model | None:
+        return self.content_type.get_all_objects_for_this_type(pk=self.object_id).first()
+
+
+# Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
+for _model in [
+    Organisation,
+    Official,
+    Post,
+    CooperationArea,
+    Agreement,
+    PressRelease,
+    Meeting,
+    Participation,
+    MeetingOrganisation,
+    MeetingArea,
+    MeetingAgreement,
+    Outcome,
+    Relationship,
+]:
+    simple_history.register(_model)

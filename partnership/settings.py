@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "simple_history",
     "partnership",
 ]
 
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Editors' trail (issue 4): who changed a record, and old URLs of merged records.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "partnership.middleware.MergedRecordRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"
