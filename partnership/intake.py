@@ -217,6 +217,7 @@ class Proposal:
     meeting_paragraph: int
     venue: str
     city: str
+    meeting_kind: str = "bilateral"
     officials: list[ProposedOfficial] = field(default_factory=list)
     organisations: list[ProposedOrganisation] = field(default_factory=list)
     areas: list[ProposedArea] = field(default_factory=list)
@@ -255,6 +256,7 @@ class Proposal:
                 "display": str(self.meeting_date) if self.meeting_date else "",
                 "venue": self.venue,
                 "city": self.city,
+                "kind": self.meeting_kind,
                 "paragraph": self.meeting_paragraph,
             },
             "officials": [item(o) for o in self.officials],
@@ -635,6 +637,7 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
         meeting_paragraph=meeting_paragraph,
         venue=venue_place.venue if venue_place else "",
         city=venue_place.city if venue_place else dateline_place,
+        meeting_kind="bilateral" if len(officials) == 2 else "other",
         officials=officials,
         organisations=organisations,
         areas=areas,

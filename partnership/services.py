@@ -1,0 +1,288 @@
+"""Writes that touch several records: keyword-only, validated, all or nothing (issue 4).
+
+Services never render. Each record goes through full_clean() and is saved with
+the acting user, so the history (django-simple-history) says who did it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .intake import Proposal
+from .models import (
+    Agreement,
+    CooperationArea,
+    Meeting,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Participation,
+    Post,
+    PressRelease,
+    SlugRedirect,
+)
+from .names import name_key
+
+EDITORS_GROUP = "Editors"
+
+
+def _save(instance: models.Model, *, user=None, reason: str = "") -> models.Model:
+    instance.full_clean()
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def _by_keys(records) -> dict[str, models.Model]:
+    found = {}
+    for record in records:
+        for key in record.name_keys():
+            found.setdefault(key, record)
+    return found
+
+
+@transaction.atomic
+def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, user=None) -> Meeting:
+    """Create the meeting, any new records and every link, each citing its paragraph; all or nothing.
+
+    Only items the editor kept (include) are written; matched items link to the existing record.
+    """
+    if release.pk is None:
+        raise ValidationError("Save the release before extracting records from it.")
+    existing = release.derived_meetings.first()
+    if existing is not None:
+        raise ValidationError(f"This release already has a meeting: {existing}.")
+    if proposal.meeting_date is None:
+        raise ValidationError({"date": "Give the meeting's date."})
+    source = {"source": release}
+    reason = f"From release “{release.title}”"
+
+    def cite(paragraph: int) -> dict:
+        return {**source, "source_paragraph": paragraph}
+
+    organisations: list[tuple[Organisation, int]] = []
+    for item in proposal.organisations:
+        if not item.include:
+            continue
+        if item.match:
+            record = Organisation.objects.get(pk=item.match.pk)
+        else:
+            record = _save(Organisation(name=item.name, acronym=item.acronym, kind=item.kind), user=user, reason=reason)
+        organisations.append((record, item.paragraph))
+    # Parents second: "ASEAN Secretariat" belongs to ASEAN, proposed or known.
+    known_orgs = _by_keys(Organisation.objects.all())
+    for item, (record, _) in zip([i for i in proposal.organisations if i.include], organisations, strict=True):
+        if not item.match and item.parent:
+            parent = known_orgs.get(name_key(item.parent))
+            if parent and parent.pk != record.pk:
+                record.parent = parent
+                _save(record, user=user, reason=reason)
+
+    areas = []
+    for item in proposal.areas:
+        if item.include:
+            record = (
+                CooperationArea.objects.get(pk=item.match.pk)
+                if item.match
+                else _save(CooperationArea(name=item.name), user=user, reason=reason)
+            )
+            areas.append((record, item.paragraph))
+
+    agreements = []
+    for item in proposal.agreements:
+        if not item.include:
+            continue
+        if item.match:
+            record = Agreement.objects.get(pk=item.match.pk)
+        else:
+            record = _save(
+                Agreement(
+                    title=item.name,
+                    kind=item.kind,
+                    signed_date=item.signed.date if item.signed else None,
+                    signed_precision=item.signed.precision if item.signed else "day",
+                    **cite(item.paragraph),
+                ),
+                user=user,
+                reason=reason,
+            )
+        agreements.append((record, item.paragraph))
+
+    meeting = _save(
+        Meeting(
+            title=proposal.meeting_title[:300],
+            date=proposal.meeting_date.date,
+            date_precision=proposal.meeting_date.precision,
+            venue=proposal.venue,
+            city=proposal.city,
+            kind=proposal.meeting_kind,
+            **cite(proposal.meeting_paragraph),
+        ),
+        user=user,
+        reason=reason,
+    )
+
+    seen = set()
+    for item in proposal.officials:
+        if not item.include:
+            continue
+        if item.match:
+            official = Official.objects.get(pk=item.match.pk)
+        else:
+            official = _save(Official(name=item.name, honorific=item.honorific), user=user, reason=reason)
+        if official.pk in seen:
+            continue
+        seen.add(official.pk)
+        post = None
+        organisation = known_orgs.get(name_key(item.organisation)) if item.organisation else None
+        if organisation is None and item.organisation:
+            organisation = _by_keys(Organisation.objects.all()).get(name_key(item.organisation))
+        if item.title and organisation:
+            post = official.posts.filter(organisation=organisation, title=item.title).first() or _save(
+                Post(official=official, organisation=organisation, title=item.title, **cite(item.paragraph)),
+                user=user,
+                reason=reason,
+            )
+        _save(
+            Participation(meeting=meeting, official=official, post=post, role=item.role, **cite(item.paragraph)),
+            user=user,
+            reason=reason,
+        )
+
+    for model, field, records in [
+        (MeetingOrganisation, "organisation", organisations),
+        (MeetingArea, "area", areas),
+        (MeetingAgreement, "agreement", agreements),
+    ]:
+        linked = set()
+        for record, paragraph in records:
+            if record.pk not in linked:
+                linked.add(record.pk)
+                _save(model(meeting=meeting, **{field: record}, **cite(paragraph)), user=user, reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def releases_set_status(*, releases, status: str, user=None) -> int:
+    """Publish or unpublish releases one by one, so each change is in the history."""
+    changed = 0
+    for release in releases:
+        if release.status != status:
+            release.status = status
+            _save(release, user=user, reason=f"Status set to {status}")
+            changed += 1
+    return changed
+
+
+def _merge_aliases(survivor, duplicate) -> list[str]:
+    keys = survivor.name_keys()
+    aliases = list(survivor.aliases)
+    for name in [duplicate.display_name(), *duplicate.aliases, getattr(duplicate, "acronym", "")]:
+        if name and name_key(name) not in keys:
+            aliases.append(name)
+            keys.add(name_key(name))
+    return aliases
+
+
+@transaction.atomic
+def records_merge(*, survivor, duplicate, user=None):
+    """Fold duplicate into survivor: every link and alias moves, the old URL redirects, the history says so.
+
+    A link that would repeat one the survivor already has (the same official twice at a meeting) is
+    dropped rather than moved.
+    """
+    model = type(survivor)
+    if type(duplicate) is not model:
+        raise ValidationError("Only two records of the same kind can be merged.")
+    if survivor.pk == duplicate.pk:
+        raise ValidationError("Choose two different records to merge.")
+    survivor = model.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = model.objects.select_for_update().get(pk=duplicate.pk)
+    reason = f"Merged “{duplicate.display_name()}” (#{duplicate.pk}) into “{survivor.display_name()}” (#{survivor.pk})"
+    old_path = duplicate.get_absolute_url()
+
+    if getattr(survivor, "parent_id", None) == duplicate.pk:
+        survivor.parent_id = duplicate.parent_id
+    if isinstance(survivor, Organisation) and not survivor.acronym:
+        survivor.acronym = duplicate.acronym
+    survivor.aliases = _merge_aliases(survivor, duplicate)
+    if not survivor.description:
+        survivor.description = duplicate.description
+
+    for relation in model._meta.related_objects:
+        if relation.related_model._meta.app_label != "partnership" or relation.related_model.__name__.startswith(
+            "Historical"
+        ):
+            continue
+        if relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            for row in getattr(duplicate, accessor).all():
+                manager = getattr(row, relation.field.name)
+                manager.remove(duplicate)
+                if not (relation.related_model is model and row.pk == survivor.pk):
+                    manager.add(survivor)
+        elif relation.one_to_many:
+            for row in relation.related_model._default_manager.filter(**{relation.field.name: duplicate}):
+                if relation.related_model is model and row.pk == survivor.pk:
+                    continue
+                setattr(row, relation.field.name, survivor)
+                try:
+                    row.validate_constraints()
+                except ValidationError:
+                    _drop_repeated_link(row, relation.field.name, survivor, user=user)
+                    continue
+                _save(row, user=user, reason=reason)
+    for field in model._meta.many_to_many:
+        manager = getattr(survivor, field.name)
+        manager.add(*[r for r in getattr(duplicate, field.name).all() if r.pk not in (survivor.pk, duplicate.pk)])
+
+    content_type = ContentType.objects.get_for_model(model)
+    SlugRedirect.objects.filter(content_type=content_type, object_id=duplicate.pk).update(object_id=survivor.pk)
+    SlugRedirect.objects.update_or_create(
+        old_path=old_path, defaults={"content_type": content_type, "object_id": survivor.pk}
+    )
+    duplicate._history_user = user if user is not None and user.is_authenticated else None
+    duplicate._change_reason = reason
+    duplicate.delete()
+    _save(survivor, user=user, reason=reason)
+    return survivor
+
+
+def _drop_repeated_link(row, field: str, survivor, *, user=None) -> None:
+    """The survivor already has this link; repoint anything hanging on the row, then delete it."""
+    if isinstance(row, Post):
+        twin = Post.objects.get(
+            official=row.official if field != "official" else survivor,
+            organisation=row.organisation if field != "organisation" else survivor,
+            title=row.title,
+            start_date=row.start_date,
+        )
+        Participation.objects.filter(post_id=row.pk).update(post=twin)
+    type(row)._default_manager.filter(pk=row.pk).delete()
+
+
+def editor_create(*, username: str, email: str = "") -> tuple[models.Model, str]:
+    """A staff account in the Editors group, with a generated password returned once."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"A user named {username!r} already exists."})
+    password = secrets.token_urlsafe(15)
+    with transaction.atomic():
+        user = user_model(username=username, email=email, is_staff=True)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+        user.groups.add(group)
+    return user, password
