@@ -463,7 +463,7 @@ PROPOSAL_ITEMS = {
 class PressReleaseForm(EditorsForm):
     class Meta:
         model = models.PressRelease
-        fields = "__all__"
+        fields = ["title", "slug", "publisher", "dateline_place", "date", "body", "original_url", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField release-body"})}
 
 
