@@ -236,7 +236,8 @@ class Proposal:
         def item(obj) -> dict:
             data = asdict(obj)
             data.pop("include", None)
-            data["match"] = obj.match.as_json() if getattr(obj, "match", None) else None
+            if hasattr(obj, "match"):
+                data["match"] = obj.match.as_json() if obj.match else None
             for key in ("signed", "date"):
                 if isinstance(getattr(obj, key, None), PartialDate):
                     value = getattr(obj, key)

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .intake import Proposal
+from .intake import Known, Proposal
 from .models import (
     Agreement,
     CooperationArea,
@@ -286,3 +286,45 @@ def editor_create(*, username: str, email: str = "") -> tuple[models.Model, str]
         group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
         user.groups.add(group)
     return user, password
+
+
+def release_find_by_text(*, text: str, dateline_place: str, date) -> PressRelease | None:
+    """The release already holding this text (same dateline and body), if any."""
+    body = text.strip()
+    candidates = PressRelease.objects.filter(date=date, dateline_place__iexact=dateline_place)
+    return next((release for release in candidates if release.body.strip() == body), None)
+
+
+@transaction.atomic
+def release_create_from_text(
+    *, text: str, proposal: Proposal, publisher: Organisation | None = None, status: str = "draft", user=None
+) -> PressRelease:
+    """A release from archived text; without a publisher, the secretariat it names (created if new).
+
+    A publisher created here is marked as matched in the proposal, so confirming does not create it twice.
+    """
+    if proposal.release_date is None:
+        raise ValidationError("The text has no dateline (e.g. 'JAKARTA, 30 June 2015-'): give the release's date.")
+    if publisher is None:
+        item = next((o for o in proposal.organisations if o.kind == "secretariat"), None) or next(
+            iter(proposal.organisations), None
+        )
+        if item is None:
+            raise ValidationError("The text names no organisation to publish it: give a publisher.")
+        if item.match:
+            publisher = Organisation.objects.get(pk=item.match.pk)
+        else:
+            publisher = _save(Organisation(name=item.name, acronym=item.acronym, kind=item.kind), user=user)
+            item.match = Known(publisher.pk, publisher.name, publisher.slug, frozenset(publisher.name_keys()))
+    return _save(
+        PressRelease(
+            title=proposal.release_title or "Untitled release",
+            publisher=publisher,
+            dateline_place=proposal.dateline_place,
+            date=proposal.release_date,
+            body=text.strip(),
+            status=status,
+        ),
+        user=user,
+        reason="Imported from an archive",
+    )
