@@ -227,7 +227,7 @@ class OutcomeInline(StaffReadable, admin.StackedInline):
 def counted(field: str, description: str):
     """A sortable list column showing an annotated count."""
 
-    def column(obj):
+    def column(model_admin, obj):
         return getattr(obj, field)
 
     column.short_description = description
