@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db import models as django_models
 from django.db.models import Count
 from django.forms import formset_factory
 from django.http import HttpResponse
@@ -480,6 +481,7 @@ class PressReleaseAdmin(EditorsAdmin):
     readonly_fields = ["created_at", "updated_at"]
     meeting_count = counted("meeting_count", "meetings")
     change_form_template = "admin/partnership/pressrelease/change_form.html"
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         js = ["partnership/admin/release-preview.js"]
