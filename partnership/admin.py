@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db import models as django_models
 from django.db.models import Count
 from django.forms import formset_factory
 from django.http import HttpResponse
@@ -239,6 +238,7 @@ def counted(field: str, description: str):
 @admin.register(models.Organisation)
 class OrganisationAdmin(MergeAdmin):
     list_display = ["name", "acronym", "kind", "parent", "post_count", "meeting_count"]
+    ordering = ["name"]
     list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["name", "acronym", "aliases", "slug"]
@@ -258,6 +258,7 @@ class OrganisationAdmin(MergeAdmin):
 @admin.register(models.Official)
 class OfficialAdmin(MergeAdmin):
     list_display = ["name", "honorific", "post_count", "meeting_count"]
+    ordering = ["name"]
     list_filter = ["honorific", ("posts__organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -276,6 +277,7 @@ class OfficialAdmin(MergeAdmin):
 @admin.register(models.Post)
 class PostAdmin(EditorsAdmin):
     list_display = ["official", "title", "organisation", "start_date", "end_date", "participation_count"]
+    ordering = ["official__name", "title"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "start_precision"]
     list_select_related = ["official", "organisation"]
     search_fields = ["title", "official__name", "official__aliases", "organisation__name"]
@@ -292,6 +294,7 @@ class PostAdmin(EditorsAdmin):
 @admin.register(models.CooperationArea)
 class CooperationAreaAdmin(MergeAdmin):
     list_display = ["name", "parent", "meeting_count", "agreement_count"]
+    ordering = ["name"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["name", "aliases", "slug"]
@@ -313,6 +316,7 @@ class CooperationAreaAdmin(MergeAdmin):
 @admin.register(models.Agreement)
 class AgreementAdmin(MergeAdmin):
     list_display = ["title", "kind", "status", "signed_date", "meeting_count"]
+    ordering = ["title"]
     list_filter = ["kind", "status", "signed_precision", ("parties", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "short_title", "aliases", "slug"]
     autocomplete_fields = ["parties", "areas", "takes_into_account", "source"]
@@ -326,6 +330,7 @@ class AgreementAdmin(MergeAdmin):
 @admin.register(models.Meeting)
 class MeetingAdmin(EditorsAdmin):
     list_display = ["title", "date", "city", "kind", "participant_count", "area_count", "is_public"]
+    ordering = ["-date", "-pk"]
     list_filter = [
         "kind",
         "date_precision",
@@ -462,6 +467,8 @@ PROPOSAL_ITEMS = {
 
 
 class PressReleaseForm(EditorsForm):
+    original_url = forms.URLField(max_length=500, required=False, assume_scheme="https", label="Original URL")
+
     class Meta:
         model = models.PressRelease
         fields = ["title", "slug", "publisher", "dateline_place", "date", "body", "original_url", "status"]
@@ -471,6 +478,7 @@ class PressReleaseForm(EditorsForm):
 @admin.register(models.PressRelease)
 class PressReleaseAdmin(EditorsAdmin):
     form = PressReleaseForm
+    ordering = ["-date", "title"]
     list_display = ["title", "dateline_place", "date", "publisher", "status", "meeting_count"]
     list_filter = ["status", ("publisher", admin.RelatedOnlyFieldListFilter), "dateline_place"]
     list_select_related = ["publisher"]
@@ -481,7 +489,6 @@ class PressReleaseAdmin(EditorsAdmin):
     readonly_fields = ["created_at", "updated_at"]
     meeting_count = counted("meeting_count", "meetings")
     change_form_template = "admin/partnership/pressrelease/change_form.html"
-    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         js = ["partnership/admin/release-preview.js"]

@@ -39,9 +39,14 @@ def _save(instance: models.Model, *, user=None, reason: str = "") -> models.Mode
     if user is not None and user.is_authenticated:
         instance._history_user = user
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = _short(reason)
     instance.save()
     return instance
+
+
+def _short(reason: str) -> str:
+    """History keeps a change reason of at most 100 characters."""
+    return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
 def _by_keys(records) -> dict[str, models.Model]:
@@ -253,7 +258,7 @@ def records_merge(*, survivor, duplicate, user=None):
         old_path=old_path, defaults={"content_type": content_type, "object_id": survivor.pk}
     )
     duplicate._history_user = user if user is not None and user.is_authenticated else None
-    duplicate._change_reason = reason
+    duplicate._change_reason = _short(reason)
     duplicate.delete()
     _save(survivor, user=user, reason=reason)
     return survivor

@@ -1,0 +1,104 @@
+"""The editors' workflow in a real browser: log in, add a release, extract, confirm, publish, find it.
+
+Needs Debian's chromium at /usr/bin/chromium. Skipped on a dev machine without it; fails in CI (CI=true).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from partnership import models
+from partnership.dataset import load_dataset
+from partnership.services import editor_create
+
+from .conftest import fixture_data
+from .test_intake import RELEASE_ESCAP
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing: CI must run the browser tests")
+        pytest.skip("chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+            context = browser.new_context()
+            context.set_default_timeout(15_000)
+            yield context.new_page()
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def choose_autocomplete(page, field: str, text: str) -> None:
+    page.click(f"#id_{field} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", text)
+    page.click(f".select2-results__option:has-text('{text}')")
+
+
+def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, live_server, transactional_db):
+    load_dataset(fixture_data())
+    user, password = editor_create(username="editor")
+    base = live_server.url
+
+    page.goto(f"{base}/admin/login/?next=/admin/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+    # A new release, previewed, saved as a draft.
+    page.goto(f"{base}/admin/partnership/pressrelease/add/")
+    page.fill("#id_title", "ASEAN and ESCAP to deepen cooperation on disaster risk reduction")
+    choose_autocomplete(page, "publisher", "ASEAN Secretariat")
+    page.fill("#id_dateline_place", "Bangkok")
+    page.fill("#id_date", "2015-11-12")
+    page.fill("#id_body", RELEASE_ESCAP)
+    page.click(".release-preview-button")
+    page.wait_for_selector(".release-preview #p4")
+    assert "Shamshad Akhtar" in page.inner_text(".release-preview #p1")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".extract-link")
+    release = models.PressRelease.objects.get(dateline_place="Bangkok")
+    assert release.status == models.ReleaseStatus.DRAFT
+
+    # Extract, check the proposal, confirm.
+    page.click(".extract-link")
+    page.wait_for_selector(".extract-form")
+    assert page.input_value("#id_meeting-date") == "2015-11-10"
+    assert page.locator(".proposal-officials .new-badge").count() == 3
+    assert page.locator(".proposal-officials .matched-badge").count() == 1
+    page.click("input[name=confirm]")
+    page.wait_for_url("**/admin/partnership/meeting/*/change/")
+    meeting = release.derived_meetings.get()
+    assert meeting.participations.count() == 4
+
+    # Drafts stay hidden from the public until published.
+    page.goto(f"{base}/meetings/?area=disaster-risk-reduction")
+    assert meeting.title not in page.content()
+
+    page.goto(f"{base}/admin/partnership/pressrelease/?status__exact=draft")
+    page.check(f"input[name=_selected_action][value='{release.pk}']")
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    release.refresh_from_db()
+    assert release.is_published
+
+    page.goto(f"{base}/meetings/?area=disaster-risk-reduction")
+    assert page.locator(f"a[href='{meeting.get_absolute_url()}']").count() >= 1
