@@ -186,7 +186,7 @@ class MeetingFilter(PartnershipFilterSet):
     )
     year = YearFilter(label="Year", field_name="date", lookup_expr="year")
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices, empty_label="Any kind"
     )
     sort = django_filters.OrderingFilter(
         label="Sort",
@@ -386,7 +386,7 @@ class AgreementFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices, empty_label="Any kind"
     )
     status = django_filters.ChoiceFilter(
         label="Status",

@@ -34,12 +34,13 @@ SEARCH_PER_KIND = 50
 
 def _page(request, items, per_page=PER_PAGE):
     """(page, error): the requested page, or why it cannot be given."""
+    number = request.GET.get("page") or "1"
+    if not (number.isascii() and number.isdigit() and int(number) >= 1):
+        return None, "The page number must be a whole number, 1 or more."
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(request.GET.get("page") or 1), None
-    except PageNotAnInteger:
-        return None, "The page number must be a whole number, 1 or more."
-    except EmptyPage:
+        return paginator.page(number), None
+    except (EmptyPage, PageNotAnInteger):
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
