@@ -309,3 +309,22 @@ def test_editor_markdown_is_sanitised_on_the_page(client, seeded):
     assertNotContains(response, "<script>alert")
     assertNotContains(response, "javascript:")
     assertNotContains(response, "onerror")
+
+
+def test_suggest_offers_records_as_you_type(client, seeded):
+    response = client.get("/search/suggest/", {"kind": "official", "q": "jenč"})
+    assert response.json() == {"results": [{"value": "miroslav-jenca", "label": "Miroslav Jenča"}]}
+    response = client.get("/search/suggest/", {"kind": "agreement", "q": "joint"})
+    assert response.json()["results"][0]["value"] == "joint-declaration-on-comprehensive-partnership"
+
+
+@pytest.mark.parametrize("params", [{"kind": "secret", "q": "x"}, {"kind": "official", "q": "x" * 10_000}, {}])
+def test_suggest_rejects_bad_parameters(client, seeded, params):
+    assert client.get("/search/suggest/", params).status_code == 400
+
+
+def test_the_record_picker_keeps_the_active_filters(client, seeded):
+    response = client.get("/meetings/", {"area": "maritime-security"})
+    assertContains(response, 'data-suggest-url="/search/suggest/?kind=official"')
+    assertContains(response, '<input type="hidden" name="area" value="maritime-security">', html=True)
+    assertContains(response, 'src="/static/js/suggest.js"')
