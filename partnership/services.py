@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -277,6 +277,28 @@ def _drop_repeated_link(row, field: str, survivor, *, user=None) -> None:
     type(row)._default_manager.filter(pk=row.pk).delete()
 
 
+EDITOR_RECORDS = ["organisation", "official", "cooperationarea", "agreement", "pressrelease", "meeting"]
+EDITOR_LINKS = [
+    "post",
+    "participation",
+    "meetingorganisation",
+    "meetingarea",
+    "meetingagreement",
+    "outcome",
+    "relationship",
+]
+
+
+def editors_group() -> Group:
+    """The Editors group with its permissions (as migration 0003 made it; restored if a flush emptied it)."""
+    codenames = [f"{action}_{model}" for model in EDITOR_RECORDS for action in ("add", "change", "view")]
+    codenames += [f"{action}_{model}" for model in EDITOR_LINKS for action in ("add", "change", "delete", "view")]
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    if group.permissions.count() != len(codenames):
+        group.permissions.set(Permission.objects.filter(content_type__app_label="partnership", codename__in=codenames))
+    return group
+
+
 def editor_create(*, username: str, email: str = "") -> tuple[models.Model, str]:
     """A staff account in the Editors group, with a generated password returned once."""
     user_model = get_user_model()
@@ -288,8 +310,7 @@ def editor_create(*, username: str, email: str = "") -> tuple[models.Model, str]
         user.set_password(password)
         user.full_clean()
         user.save()
-        group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-        user.groups.add(group)
+        user.groups.add(editors_group())
     return user, password
 
 

@@ -201,3 +201,14 @@ def test_editor_account_gets_the_group_and_a_generated_password():
     assert user.check_password(password) and len(password) >= 16
     with pytest.raises(ValidationError):
         editor_create(username="ana")
+
+
+def test_editors_group_is_restored_with_its_permissions():
+    """The migration creates the group; if a database flush removed it, creating an editor restores it."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Editors").delete()
+    user, _ = editor_create(username="bo")
+    assert user.has_perm("partnership.add_pressrelease")
+    assert user.has_perm("partnership.delete_participation")
+    assert not user.has_perm("partnership.delete_official")
