@@ -12,6 +12,7 @@ Python for the shown rows only, so both databases show the same thing
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
@@ -100,8 +101,6 @@ class _FoldedDocument(Func):
 
 
 def _is_postgresql(queryset) -> bool:
-    from django.db import connections
-
     return connections[queryset.db].vendor == "postgresql"
 
 

@@ -275,6 +275,9 @@ QUERY_COUNT_URLS = [
     "/agreements/",
     "/releases/",
     "/areas/maritime-security/",
+    JENCA,
+    "/organisations/united-nations/",
+    "/agreements/joint-declaration-on-comprehensive-partnership/",
     "/search/?q=meeting",
 ]
 
