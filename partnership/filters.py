@@ -133,6 +133,16 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     @property
+    def pickers(self) -> list[dict]:
+        """The record filters, each with the search kind its search-as-you-type input asks for."""
+        kinds = {kind.model: kind.key for kind in search.KINDS}
+        return [
+            {"name": name, "kind": kinds[f.queryset.model], "label": f.label}
+            for name, f in self.filters.items()
+            if isinstance(f, SlugsFilter)
+        ]
+
+    @property
     def hidden_items(self) -> list[tuple[str, str]]:
         """The active filters as (name, value) pairs, for forms that add one more."""
         return [(key, value) for key, values in self._query_data().lists() for value in values]
@@ -388,7 +398,7 @@ class OrganisationFilter(PartnershipFilterSet):
         label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
-        label="Part of", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+        label="Parent organisation", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
     )
 
     class Meta:
