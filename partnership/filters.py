@@ -74,6 +74,14 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with the primary key as the last key, so pages never overlap or skip rows."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "-pk") if value else ordered
+
+
 def _each(queryset, records, condition):
     """queryset narrowed by condition(record) for every record: the AND of the choices."""
     for record in records:
@@ -213,7 +221,7 @@ class MeetingFilter(PartnershipFilterSet):
     kind = django_filters.ChoiceFilter(
         label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices, empty_label="Any kind"
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="Sort",
         fields=(("date", "date"), ("title", "title")),
         choices=[("-date", "Newest first"), ("date", "Oldest first"), ("title", "Title A–Z")],
