@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -126,7 +127,12 @@ class Export:
 
     @property
     def filterset_class(self):
-        return getattr(filters, self.filterset_name)
+        """The list's FilterSet; a list without one (areas) accepts no filters, so any parameter is a 400."""
+        if self.filterset_name:
+            return getattr(filters, self.filterset_name)
+        model = self.queryset().model
+        meta = type("Meta", (), {"model": model, "fields": []})
+        return type(f"{model.__name__}NoFilter", (django_filters.FilterSet,), {"Meta": meta})
 
     def rows(self, queryset: QuerySet, absolute_url) -> Iterator[dict]:
         """Rows as dicts, chunk by chunk with the related records of each chunk prefetched."""
@@ -225,7 +231,7 @@ EXPORTS: dict[str, Export] = {
         Export(
             kind="areas",
             queryset=lambda: CooperationArea.objects.select_related("parent"),
-            filterset_name="AreaFilter",
+            filterset_name="",
             api_basename="area",
             columns=[
                 Column("slug", lambda r, u: r.slug),
@@ -257,7 +263,7 @@ EXPORTS: dict[str, Export] = {
         Export(
             kind="releases",
             queryset=lambda: PressRelease.objects.published().select_related("publisher"),
-            filterset_name="ReleaseFilter",
+            filterset_name="PressReleaseFilter",
             api_basename="release",
             columns=[
                 Column("slug", lambda r, u: r.slug),

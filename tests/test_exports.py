@@ -157,7 +157,14 @@ def test_formula_injection_is_neutralised_in_the_download(client, db):
 
 @pytest.mark.parametrize(
     "params, name",
-    [({"bogus": "1"}, "bogus"), ({"area": "no-such-area"}, "area"), ({"date_after": "26/06/2015"}, "date")],
+    [
+        ({"bogus": "1"}, "bogus"),
+        ({"area": "no-such-area"}, "area"),
+        ({"date_after": "2015-13-45"}, "date_after"),
+        ({"sort": "secret_field"}, "sort"),
+        ({"q": "x" * 500}, "q"),
+        ({"year": "99999"}, "year"),
+    ],
 )
 def test_bad_parameters_get_a_400_naming_them(client, db, params, name):
     response = client.get(export_url("meetings", "csv", **params))
@@ -223,7 +230,7 @@ def test_the_public_download_leaves_out_drafts_and_everything_drawn_from_them(se
     agreement = Agreement.objects.create(title="Draft accord", source=draft, source_paragraph=1)
     public_meeting = Meeting.objects.get(slug="2015-06-26-jenca-le-luong-minh")
     MeetingAgreement.objects.create(meeting=public_meeting, agreement=agreement, source=draft, source_paragraph=2)
-    Agreement.objects.get(slug="asean-un-comprehensive-partnership-joint-declaration").takes_into_account.add(agreement)
+    Agreement.objects.get(slug="long-term-plan-for-asean-un-cooperation").takes_into_account.add(agreement)
 
     data = public_dataset()
     text = json.dumps(data, ensure_ascii=False)
