@@ -37,7 +37,7 @@ from .models import (
     ReleaseStatus,
 )
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500
 # Parameters a list page may carry that select a page, not rows; exports ignore them.
 PAGE_PARAMETERS = {"page", "page_size"}
 
