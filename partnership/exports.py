@@ -16,7 +16,7 @@ import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.widgets import SuffixedMultiWidget
 
 from . import filters
@@ -353,7 +353,7 @@ def _filtered(request, kind: str):
     return export, filterset.qs
 
 
-@require_GET
+@require_safe
 def export_csv(request, kind: str):
     """The list of `kind` as filtered by the query string, every page of it, as CSV."""
     try:
@@ -368,7 +368,7 @@ def export_csv(request, kind: str):
     return response
 
 
-@require_GET
+@require_safe
 def export_json(request, kind: str):
     """The list of `kind` as filtered by the query string, every page of it, as JSON."""
     try:
@@ -427,7 +427,7 @@ def public_dataset() -> dict:
     return data
 
 
-@require_GET
+@require_safe
 def dataset_download(request):
     """The full public dataset as one JSON document; `manage.py load_dataset FILE` restores it."""
     data = {
