@@ -73,6 +73,7 @@ class MeetingViewSet(RecordViewSet):
         Prefetch(
             "outcomes",
             queryset=public_facts(Outcome.objects.select_related("source")).prefetch_related("areas", "agreements"),
+            to_attr="public_outcomes",
         )
     ]
 
