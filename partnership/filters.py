@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 
 from . import search
 from .models import (
@@ -102,6 +103,17 @@ class Chip:
 class PartnershipFilterSet(django_filters.FilterSet):
     """Shared helpers: searching, query strings that add or remove one value, chips."""
 
+    def __init__(self, data=None, *args, **kwargs):
+        # An empty form field (`?official=`) means "no filter", also beside other values.
+        if data is not None and hasattr(data, "lists"):
+            cleaned = QueryDict(mutable=True)
+            for key, values in data.lists():
+                values = [value for value in values if value.strip()]
+                if values:
+                    cleaned.setlist(key, values)
+            data = cleaned
+        super().__init__(data, *args, **kwargs)
+
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset
 
@@ -121,6 +133,11 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     @property
+    def hidden_items(self) -> list[tuple[str, str]]:
+        """The active filters as (name, value) pairs, for forms that add one more."""
+        return [(key, value) for key, values in self._query_data().lists() for value in values]
+
+    @property
     def query_string(self) -> str:
         """The active filters as a query string, without the page."""
         return self._query_data().urlencode()
@@ -131,8 +148,6 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     def _query_data(self):
-        from django.http import QueryDict
-
         data = QueryDict(mutable=True)
         for key in self.filters:
             values = [v for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
@@ -186,7 +201,7 @@ class MeetingFilter(PartnershipFilterSet):
     )
     year = YearFilter(label="Year", field_name="date", lookup_expr="year")
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices, empty_label="Any kind"
     )
     sort = django_filters.OrderingFilter(
         label="Sort",
@@ -386,7 +401,7 @@ class AgreementFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices, empty_label="Any kind"
     )
     status = django_filters.ChoiceFilter(
         label="Status",

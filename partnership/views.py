@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from . import search
@@ -34,12 +35,13 @@ SEARCH_PER_KIND = 50
 
 def _page(request, items, per_page=PER_PAGE):
     """(page, error): the requested page, or why it cannot be given."""
+    number = request.GET.get("page") or "1"
+    if not (number.isascii() and number.isdigit() and int(number) >= 1):
+        return None, "The page number must be a whole number, 1 or more."
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(request.GET.get("page") or 1), None
-    except PageNotAnInteger:
-        return None, "The page number must be a whole number, 1 or more."
-    except EmptyPage:
+        return paginator.page(number), None
+    except (EmptyPage, PageNotAnInteger):
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
@@ -262,3 +264,16 @@ def search_page(request):
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)
+
+
+def suggest(request):
+    """Search-as-you-type for the record filters: up to 10 {value: slug, label} as JSON."""
+    query, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+    kinds = {k.key: k for k in search.KINDS}
+    if kind not in kinds or len(query) > search.MAX_QUERY_LENGTH:
+        return JsonResponse(
+            {"error": "Give kind (one of: " + ", ".join(kinds) + ") and q (200 characters at most)."}, status=400
+        )
+    records = search.ranked(kinds[kind].queryset(), query)[:10] if query.strip() else []
+    title = search.TITLES.get(kinds[kind].model, "name")
+    return JsonResponse({"results": [{"value": r.slug, "label": getattr(r, title)} for r in records]})
