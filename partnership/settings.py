@@ -135,6 +135,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
     },
+    # How many proxies append to X-Forwarded-For (1 behind one reverse proxy); with 0 the
+    # client's own header is ignored, so it cannot dodge the throttle by inventing addresses.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partnership.api.plumbing.exception_handler",
 }

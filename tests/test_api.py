@@ -176,6 +176,13 @@ def test_anonymous_use_is_throttled_at_the_configured_rate(client, db, settings)
     assert "Retry-After" in client.get("/api/areas/")
 
 
+def test_an_invented_forwarded_address_does_not_dodge_the_throttle(client, db, settings):
+    """With no proxy configured (API_NUM_PROXIES=0), X-Forwarded-For from the client is ignored."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": None}}
+    statuses = [client.get("/api/areas/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_the_schema_is_valid_openapi_and_documents_the_filters(client, db):
     response = client.get("/api/schema/")
     assert response.status_code == 200
