@@ -39,11 +39,16 @@ class FilteredFeed(Feed):
         query = request.GET.copy()
         for name in PAGE_PARAMETERS:
             query.pop(name, None)
-        return {"filterset": filterset, "query": query.urlencode(), "prefetch": export.prefetch}
+        return {
+            "filterset": filterset,
+            "query": query.urlencode(),
+            "described": ", ".join(f"{key} {value}" for key, values in query.lists() for value in values),
+            "prefetch": export.prefetch,
+        }
 
     def title(self, obj):
-        described = ", ".join(f"{key} {value}" for key, values in obj["filterset"].data.lists() for value in values)
-        return f"{self.noun} — ASEAN–UN Partnership" + (f" ({described})" if described and obj["query"] else "")
+        described = obj["described"]
+        return f"{self.noun} — ASEAN–UN Partnership" + (f" ({described})" if described else "")
 
     def link(self, obj):
         try:

@@ -54,6 +54,9 @@ def test_a_feed_follows_a_filter(client, db):
     feed = ElementTree.fromstring(response.content)
     self_link = next(link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self")
     assert self_link.get("href").endswith(f"/feeds/meetings/?area={health.slug}")
+    assert feed.findtext(f"{ATOM}title") == f"Meetings — ASEAN–UN Partnership (area {health.slug})"
+    alternate = next(link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "alternate")
+    assert alternate.get("href") == f"http://testserver/meetings/?area={health.slug}"
 
 
 def test_drafts_never_appear_in_feeds(client, db):
