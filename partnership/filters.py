@@ -74,6 +74,14 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with the primary key as the last key, so pages never overlap or skip rows."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "-pk") if value else ordered
+
+
 def _each(queryset, records, condition):
     """queryset narrowed by condition(record) for every record: the AND of the choices."""
     for record in records:
@@ -131,6 +139,16 @@ class PartnershipFilterSet(django_filters.FilterSet):
         else:
             data.setlist(name, [v for v in data.getlist(name) if v != value])
         return data.urlencode()
+
+    @property
+    def pickers(self) -> list[dict]:
+        """The record filters, each with the search kind its search-as-you-type input asks for."""
+        kinds = {kind.model: kind.key for kind in search.KINDS}
+        return [
+            {"name": name, "kind": kinds[f.queryset.model], "label": f.label}
+            for name, f in self.filters.items()
+            if isinstance(f, SlugsFilter)
+        ]
 
     @property
     def hidden_items(self) -> list[tuple[str, str]]:
@@ -203,7 +221,7 @@ class MeetingFilter(PartnershipFilterSet):
     kind = django_filters.ChoiceFilter(
         label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices, empty_label="Any kind"
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="Sort",
         fields=(("date", "date"), ("title", "title")),
         choices=[("-date", "Newest first"), ("date", "Oldest first"), ("title", "Title A–Z")],
@@ -388,7 +406,7 @@ class OrganisationFilter(PartnershipFilterSet):
         label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
-        label="Part of", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+        label="Parent organisation", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
     )
 
     class Meta:

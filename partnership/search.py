@@ -12,6 +12,7 @@ Python for the shown rows only, so both databases show the same thing
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
@@ -100,8 +101,6 @@ class _FoldedDocument(Func):
 
 
 def _is_postgresql(queryset) -> bool:
-    from django.db import connections
-
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -240,9 +239,9 @@ class Hit:
 
 
 def _snippet_text(record) -> str:
+    """The record's text beside its title: description, summary or body."""
     columns = [c for c in DOCUMENTS[type(record)] if c not in ("aliases", TITLES.get(type(record), "name"))]
-    aliases = getattr(record, "aliases", None) or []
-    return " · ".join(str(getattr(record, c)) for c in columns if getattr(record, c)) or " · ".join(aliases)
+    return " · ".join(str(getattr(record, c)) for c in columns if getattr(record, c))
 
 
 def search(query: str, *, kinds=None, per_kind: int = 50) -> list[Hit]:
@@ -253,8 +252,9 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> list[Hit]:
             continue
         for record in ranked(kind.queryset(), query)[:per_kind]:
             text = _snippet_text(record)
-            if not _has_prefix(text, query):
-                text = " · ".join([getattr(record, TITLES.get(kind.model, "name")), *getattr(record, "aliases", [])])
+            aliases = getattr(record, "aliases", None) or []
+            if not _has_prefix(text, query) and aliases:
+                text = "Also written: " + ", ".join(aliases)
             hits.append(Hit(kind, record, record.search_rank, highlight(text, query)))
     hits.sort(key=lambda hit: -hit.rank)
     return hits

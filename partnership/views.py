@@ -30,6 +30,8 @@ from .models import (
 )
 
 PER_PAGE = 25
+# Detail pages show the latest related meetings and link to the filtered list for the rest.
+DETAIL_LIMIT = 50
 SEARCH_PER_KIND = 50
 
 
@@ -131,9 +133,9 @@ def official_detail(request, slug):
     participations = (
         Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
         .select_related("meeting", "post__organisation", "source")
-        .order_by("-meeting__date", "-meeting__pk")
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
     )
-    context = {"official": official, "posts": posts, "participations": participations}
+    context = {"official": official, "posts": posts, "participations": participations, "limit": DETAIL_LIMIT}
     return render(request, "partnership/official_detail.html", context)
 
 
@@ -152,12 +154,13 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "children": organisation.children.all(),
         "posts": organisation.posts.select_related("official", "source"),
-        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation),
+        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation)[:DETAIL_LIMIT],
         "agreements": organisation.agreements.all(),
         "releases": organisation.press_releases.published(),
         "relationships": Relationship.objects.filter(
             Q(from_organisation=organisation) | Q(to_organisation=organisation)
         ).select_related("from_organisation", "to_organisation", "source"),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/organisation_detail.html", context)
 
@@ -174,12 +177,13 @@ def area_detail(request, slug):
         "children": area.children.all(),
         "meeting_links": MeetingArea.objects.filter(area=area, meeting__in=Meeting.objects.public())
         .select_related("meeting", "source")
-        .order_by("-meeting__date"),
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
         "meetings_below": Meeting.objects.public().for_areas([area]).count(),
         "outcomes": Outcome.objects.filter(areas=area, meeting__in=Meeting.objects.public()).select_related(
             "meeting", "source"
-        ),
+        )[:DETAIL_LIMIT],
         "agreements": area.agreements.all(),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/area_detail.html", context)
 
@@ -203,12 +207,13 @@ def agreement_detail(request, slug):
         "areas": agreement.areas.all(),
         "meeting_links": MeetingAgreement.objects.filter(agreement=agreement, meeting__in=Meeting.objects.public())
         .select_related("meeting", "source")
-        .order_by("-meeting__date"),
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
         "outcomes": Outcome.objects.filter(agreements=agreement, meeting__in=Meeting.objects.public()).select_related(
             "meeting", "source"
-        ),
+        )[:DETAIL_LIMIT],
         "builds_on": agreement.takes_into_account.all(),
         "built_on_by": agreement.taken_into_account_by.all(),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/agreement_detail.html", context)
 

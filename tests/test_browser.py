@@ -113,3 +113,21 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     assert page.locator(".hit a").first.inner_text() == "Miroslav Jenča"
     assert "Jenča" in page.locator("mark").all_inner_texts()
     check(page, "5-search")
+
+
+OTHER_PAGES = [
+    "/officials/",
+    "/organisations/united-nations/",
+    "/areas/transnational-threats/",
+    "/agreements/?status=proposed",
+    "/agreements/long-term-plan-for-asean-un-cooperation/",
+    "/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/#p4",
+    "/meetings/?date_after=yesterday",
+    "/meetings/nope/",
+]
+
+
+def test_other_pages_have_no_serious_accessibility_violations(browser_page, site):
+    for number, path in enumerate(OTHER_PAGES, 1):
+        browser_page.goto(site + path)
+        check(browser_page, f"6-other-{number}")
