@@ -23,6 +23,7 @@ from .models import (
     CooperationArea,
     Meeting,
     MeetingAgreement,
+    MeetingArea,
     MeetingKind,
     MeetingOrganisation,
     Official,
@@ -286,16 +287,16 @@ class MeetingFilter(PartnershipFilterSet):
                 stack.extend(children.get(node, []))
             return found
 
-        counts = (
-            self.qs.order_by().aggregate(
-                **{
-                    f"area_{pk}": Count("pk", filter=Q(area_links__area_id__in=below(pk)), distinct=True)
-                    for pk, *_ in areas
-                }
+        current = MeetingArea.objects.filter(meeting__in=self.qs.order_by().values("pk"))
+        # An area without sub-areas: a grouped count (a meeting links an area once: meeting_area_unique).
+        counts = dict(current.values_list("area_id").annotate(count=Count("pk")).order_by())
+        # An area with sub-areas counts each meeting once, however many of its areas it discussed.
+        branches = [pk for pk, *_ in areas if pk in children]
+        if branches:
+            rolled_up = current.aggregate(
+                **{f"area_{pk}": Count("meeting_id", filter=Q(area_id__in=below(pk)), distinct=True) for pk in branches}
             )
-            if areas
-            else {}
-        )
+            counts.update({pk: rolled_up[f"area_{pk}"] for pk in branches})
         by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
         selected = self._selected("area")
         out = []
@@ -303,7 +304,7 @@ class MeetingFilter(PartnershipFilterSet):
         def walk(parent, depth):
             for pk in children.get(parent, []):
                 slug, name = by_pk[pk]
-                count = counts.get(f"area_{pk}", 0)
+                count = counts.get(pk, 0)
                 if count or slug in selected:
                     out.append(self._choice("area", slug, name, count, depth=depth))
                     walk(pk, depth + 1)
@@ -315,7 +316,8 @@ class MeetingFilter(PartnershipFilterSet):
         rows = (
             model.objects.filter(meeting__in=self.qs.order_by().values("pk"))
             .values(f"{field}__slug", f"{field}__name" if field != "agreement" else f"{field}__title")
-            .annotate(count=Count("meeting_id", distinct=True))
+            # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
+            .annotate(count=Count("meeting_id"))
             .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
         )
         return [self._choice(name, slug, label, count) for slug, label, count in map(_values, rows)]

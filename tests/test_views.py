@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from partnership.models import (
@@ -330,3 +333,33 @@ def test_the_record_picker_keeps_the_active_filters(client, seeded):
     assertContains(response, 'data-suggest-url="/search/suggest/?kind=official"')
     assertContains(response, '<input type="hidden" name="area" value="maritime-security">', html=True)
     assertContains(response, 'src="/static/js/suggest.js"')
+
+
+PARAMETERS = ["q", "area", "official", "organisation", "agreement", "date_after", "date_before", "year", "kind", "sort"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/?q=%00",
+        "/meetings/?area=%00",
+        "/meetings/?official=a%00b",
+        "/meetings/?page=%00",
+        "/meetings/?year=%00",
+        "/meetings/?date_after=%00",
+        "/officials/?post=%00",
+        "/search/?q=%00",
+        "/search/?q=x&kind=%00",
+        "/search/suggest/?kind=official&q=%00",
+    ],
+)
+def test_nul_characters_are_harmless(client, seeded, url):
+    """PostgreSQL refuses NUL in text; a NUL in any parameter must still not reach it as a 500."""
+    assert client.get(url).status_code in {200, 400}
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from([*PARAMETERS, "page"]), st.text(max_size=30), max_size=4))
+def test_any_parameters_get_a_page_or_a_400(client, seeded, params):
+    """Whatever a visitor puts in the query string, the meeting list answers 200 or 400, never 500."""
+    assert client.get("/meetings/", params).status_code in {200, 400}
