@@ -7,6 +7,9 @@ import yaml
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from partnership.models import (
@@ -220,3 +223,18 @@ def test_the_schema_generates_without_warnings(db, tmp_path):
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").read_text(encoding="utf-8").startswith("openapi: 3.0.3")
+
+
+_names = st.sampled_from(["area", "official", "year", "date_after", "kind", "q", "sort", "page", "page_size", "x"])
+_values = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.lists(st.tuples(_names, _values), max_size=4))
+def test_any_query_string_gets_a_200_400_or_404_never_a_500(client, seeded, kind, params):
+    """Whatever the parameters, the API answers with data or a JSON error, never a server error."""
+    cache.clear()
+    response = client.get(f"/api/{kind}/", params)
+    assert response.status_code in {200, 400, 404}
+    assert response["Content-Type"] == "application/json"
