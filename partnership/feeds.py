@@ -6,6 +6,7 @@ filter a researcher can set on the page can be followed. Drafts never appear.
 """
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +16,12 @@ from django.utils.html import escape
 from .exports import EXPORTS, PAGE_PARAMETERS, FilterError, bad_parameters, bind_filters
 
 FEED_SIZE = 50
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot carry (they would make the feed a 500)."""
+    return _NOT_XML.sub("", text)
 
 
 class FilteredFeed(Feed):
@@ -42,7 +49,7 @@ class FilteredFeed(Feed):
         return {
             "filterset": filterset,
             "query": query.urlencode(),
-            "described": ", ".join(f"{key} {value}" for key, values in query.lists() for value in values),
+            "described": xml_safe(", ".join(f"{key} {value}" for key, values in query.lists() for value in values)),
             "prefetch": export.prefetch,
         }
 
@@ -78,12 +85,12 @@ class MeetingFeed(FilteredFeed):
         return obj["filterset"].qs.prefetch_related(*obj["prefetch"]).order_by("-date", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        return str(item)
+        return xml_safe(str(item))
 
     def item_description(self, item):
         """Plain text from the editors' Markdown, escaped: feed readers render the summary as HTML."""
         lines = [item.date_display, item.place, item.summary]
-        return escape(" — ".join(line for line in lines if line))
+        return xml_safe(escape(" — ".join(line for line in lines if line)))
 
     def item_pubdate(self, item):
         return _midnight(item.date)
@@ -92,7 +99,7 @@ class MeetingFeed(FilteredFeed):
         return item.source.updated_at if item.source_id else _midnight(item.date)
 
     def item_categories(self, item):
-        return [link.area.name for link in item.public_area_links]
+        return [xml_safe(link.area.name) for link in item.public_area_links]
 
 
 class ReleaseFeed(FilteredFeed):
@@ -104,14 +111,14 @@ class ReleaseFeed(FilteredFeed):
         return obj["filterset"].qs.order_by("-date", "-created_at")[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
         paragraphs = item.paragraphs()
-        return escape(f"{item.dateline_place}, {item.date:%-d %B %Y} — {paragraphs[0] if paragraphs else ''}")
+        return xml_safe(escape(f"{item.dateline_place}, {item.date:%-d %B %Y} — {paragraphs[0] if paragraphs else ''}"))
 
     def item_author_name(self, item):
-        return item.publisher.name
+        return xml_safe(item.publisher.name)
 
     def item_pubdate(self, item):
         return _midnight(item.date)

@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from partnership.dataset import dump_dataset, load_dataset
 from partnership.exports import EXPORTS, csv_cell, public_dataset
@@ -264,3 +267,19 @@ def test_the_dump_command_writes_a_full_backup_that_restores_drafts_too(seeded, 
     empty_the_database()
     call_command("load_dataset", str(path), stdout=io.StringIO())
     assert dump_dataset() == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/export/meetings.csv", "/export/officials.json", "/export/releases.csv", "/feeds/meetings/"]
+)
+@hypothesis_settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.lists(
+        st.tuples(st.sampled_from(["area", "year", "q", "sort", "page", "kind", "x"]), st.text(max_size=20)), max_size=4
+    )
+)
+def test_any_query_string_gets_a_200_or_400_never_a_500(client, seeded, path, params):
+    response = client.get(path, params)
+    assert response.status_code in {200, 400}
+    if response.status_code == 200 and response.streaming:
+        assert b"".join(response.streaming_content)

@@ -129,3 +129,12 @@ def test_every_list_offers_its_downloads(client, seeded, kind):
 def test_an_area_page_links_to_the_feed_of_that_area(client, seeded):
     html = client.get("/areas/maritime-security/").content.decode()
     assert 'href="/feeds/meetings/?area=maritime-security"' in html
+
+
+def test_control_characters_never_break_a_feed(client, db):
+    """XML 1.0 cannot carry most control characters: they are dropped from editor text and titles."""
+    factories.meeting(title="Talks\x0bon trade", summary="Agreed\x01 to meet")
+    response = client.get(reverse("partnership:feed-meetings") + "?q=trade%0B")
+    (item,) = entries(response)
+    assert item["title"].startswith("Talkson trade")
+    assert "\x01" not in item["summary"]
