@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .dates import DatePrecision, format_partial_date, isoformat_partial_date
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 
@@ -36,7 +38,12 @@ class Citable:
 
 def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
     """The citable description of a record page at its permanent URL."""
-    common = {"key": _key(record), "url": url, "accessed": accessed}
+    common = {
+        "key": _key(record),
+        "url": url,
+        "accessed": accessed,
+        "container": getattr(settings, "SITE_NAME", SITE_NAME),
+    }
     if isinstance(record, Meeting):
         return Citable(
             **common,
