@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve
 # (path, parameters it reads). Paths are relative to the site root; detail pages use the
 # shipped fixture's slugs.
 CANDIDATES: list[tuple[str, list[str]]] = [
-    ("/", ["page", "q"]),
+    ("/", []),
     # lists and search (issue 3)
     (
         "/meetings/",

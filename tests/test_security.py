@@ -6,7 +6,6 @@ import re
 import secrets
 import subprocess
 import sys
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from .conftest import ROOT
+from .html_checks import active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -155,43 +155,6 @@ def test_the_csp_allows_only_our_own_scripts_and_styles(client, seeded):
     assert not any("unsafe" in source for sources in directives.values() for source in sources)
 
 
-class InlineCode(HTMLParser):
-    """Collects what a CSP without 'unsafe-inline' would block: inline scripts, handlers, styles."""
-
-    EXECUTABLE = {"", "text/javascript", "module", "application/javascript"}
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}=...>")
-            if name in {"href", "src", "action"} and (value or "").strip().lower().startswith("javascript:"):
-                self.found.append(f"<{tag} {name}=javascript:...>")
-        if tag == "script" and not attributes.get("src"):
-            self._in_script = (attributes.get("type") or "").lower() in self.EXECUTABLE
-        if tag == "style":
-            self.found.append("<style>")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script and data.strip():
-            self.found.append(f"<script>{data.strip()[:40]}")
-
-
-def inline_code(html: str) -> list[str]:
-    parser = InlineCode()
-    parser.feed(html)
-    return parser.found
-
-
 def test_templates_have_no_inline_scripts_or_handlers():
     """A CSP without 'unsafe-inline' blocks them, so none may be written."""
     for template in (ROOT / "templates").rglob("*.html"):
@@ -217,16 +180,16 @@ def test_admin_pages_run_under_the_csp(admin_client, seeded, name):
     response = admin_client.get(reverse(name))
     assert response.status_code == 200
     assert csp_directives(response)["script-src"] == ["'self'"]
-    assert inline_code(response.text) == []
+    assert active_content(response.text) == []
     for src in re.findall(r'<script[^>]*\bsrc="([^"]+)"', response.text):
         assert src.startswith("/") and not src.startswith("//"), src
 
 
-def test_public_pages_have_no_inline_code(client, seeded):
+def test_public_pages_have_no_active_content(client, seeded):
     from partnership.models import Meeting
 
     for url in ["/", Meeting.objects.get().get_absolute_url()]:
-        assert inline_code(client.get(url).text) == []
+        assert active_content(client.get(url).text) == []
 
 
 # --- login throttling ----------------------------------------------------------------------
