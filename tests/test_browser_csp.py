@@ -1,7 +1,6 @@
 """In a real browser, the strict Content-Security-Policy blocks nothing the site or the admin needs."""
 
 import contextlib
-import os
 import shutil
 
 import pytest
@@ -10,14 +9,14 @@ from django.contrib.auth import get_user_model
 from partnership.models import Meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain setup.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain setup.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM:
         pytest.skip("no chromium on this machine")
