@@ -151,18 +151,18 @@ def test_every_corpus_value_in_every_parameter(client, seeded, path, params):
 
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
-def test_a_thousand_and_one_parameters_are_refused(client, seeded, path):
+def test_a_thousand_and_one_parameters_are_refused(client, path):
     response = client.get(path, {f"p{n}": "x" for n in range(1001)})
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize(("path", "params"), PUBLIC)
-@pytest.mark.parametrize("size", [0, 1, 5000])
-def test_in_lists_empty_and_huge(client, seeded, path, params, size):
-    items = ",".join(str(n) for n in range(size))
-    for name in [*params, "id", "pk", "slug"]:
-        assert_safe(client.get(path, {f"{name}__in": items}), [])
-        assert_safe(client.get(path, {name: items}), [])
+def test_in_lists_empty_and_huge(client, seeded, path, params):
+    for size in [0, 1, 5000]:
+        items = ",".join(str(n) for n in range(size))
+        for name in [*params, "id", "pk", "slug"]:
+            assert_safe(client.get(path, {f"{name}__in": items}), [])
+            assert_safe(client.get(path, {name: items}), [])
 
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
