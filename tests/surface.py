@@ -10,29 +10,37 @@ from django.urls import Resolver404, resolve
 
 # (path, parameters it reads). Paths are relative to the site root; detail pages use the
 # shipped fixture's slugs.
+MEETING = ["q", "area", "official", "organisation", "agreement", "date_after", "date_before", "year", "kind", "sort"]
+OFFICIAL = ["q", "organisation", "post", "year"]
+ORGANISATION = ["q", "kind", "parent"]
+AREA = ["q", "parent"]
+AGREEMENT = ["q", "kind", "status", "area", "party", "year"]
+RELEASE = ["q", "publisher", "year", "date_after", "date_before"]
+LISTS = {
+    "meetings": MEETING,
+    "officials": OFFICIAL,
+    "organisations": ORGANISATION,
+    "areas": AREA,
+    "agreements": AGREEMENT,
+    "releases": RELEASE,
+}
+
 CANDIDATES: list[tuple[str, list[str]]] = [
     ("/", []),
     # lists and search (issue 3)
-    (
-        "/meetings/",
-        ["page", "q", "kind", "year", "date_after", "date_before", "area", "organisation", "official", "sort"],
-    ),
-    ("/officials/", ["page", "q", "organisation", "sort"]),
-    ("/organisations/", ["page", "q", "kind", "sort"]),
-    ("/areas/", ["page", "q", "parent"]),
-    ("/agreements/", ["page", "q", "kind", "status", "signed_after", "signed_before", "party", "area"]),
-    ("/releases/", ["page", "q", "year", "publisher"]),
+    *[(f"/{kind}/", ["page", *params]) for kind, params in LISTS.items()],
     ("/search/", ["q", "page", "type"]),
+    ("/search/suggest/", ["q", "type"]),
     # exports, feeds and API (issue 5)
-    ("/exports/meetings.csv", ["q", "kind", "year", "area", "organisation"]),
-    ("/exports/dataset.json", []),
-    ("/feeds/meetings/", []),
-    ("/feeds/releases/", []),
-    ("/api/meetings/", ["page", "q", "kind", "year", "area", "organisation", "official", "id__in", "format"]),
-    ("/api/officials/", ["page", "q", "format"]),
-    ("/api/organisations/", ["page", "q", "format"]),
-    ("/api/agreements/", ["page", "q", "status", "format"]),
-    ("/api/releases/", ["page", "q", "format"]),
+    *[(f"/export/{kind}.csv", params) for kind, params in LISTS.items()],
+    *[(f"/export/{kind}.json", params) for kind, params in LISTS.items()],
+    ("/export/dataset.json", []),
+    ("/feeds/meetings/", MEETING),
+    ("/feeds/releases/", RELEASE),
+    *[(f"/api/{kind}/", ["page", "page_size", "format", *params]) for kind, params in LISTS.items()],
+    ("/api/schema/", ["format"]),
+    ("/sitemap.xml", []),
+    ("/robots.txt", []),
     # detail pages
     ("/meetings/2015-06-26-jenca-le-luong-minh/", []),
     ("/officials/miroslav-jenca/", []),
@@ -40,6 +48,8 @@ CANDIDATES: list[tuple[str, list[str]]] = [
     ("/areas/maritime-security/", []),
     ("/agreements/joint-declaration-on-comprehensive-partnership/", []),
     ("/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/", []),
+    ("/api/meetings/2015-06-26-jenca-le-luong-minh/", []),
+    ("/api/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/", []),
 ]
 
 

@@ -186,7 +186,8 @@ def test_hostile_slugs_are_404(client, seeded, segment):
 NOT_FILTERS = {"page", "sort", "ordering", "format", "type", "page_size"}
 FILTERS = [(path, name) for path, params in PARAMETERISED for name in params if name not in NOT_FILTERS]
 INVALID = ["2015-13-45", "9" * 40, "not-a-known-value", "-1", "' OR '1'='1"]
-RECORD_LINK = re.compile(r'href="(/(?:meetings|officials|organisations|areas|agreements|releases)/[^"/]+/)"')
+# A link or URL to one record, in HTML, CSV or a feed (list pages' own links have no slug).
+RECORD_LINK = re.compile(r"/(?:meetings|officials|organisations|areas|agreements|releases)/[a-z0-9][a-z0-9-]*/")
 
 
 def results(response) -> set[str]:
