@@ -5,3 +5,7 @@ class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "ASEAN–UN partnership"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers SQLite's partnership_unaccent() before any connection opens.
+        from . import search  # noqa: F401
