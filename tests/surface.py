@@ -28,7 +28,8 @@ LISTS = {
 CANDIDATES: list[tuple[str, list[str]]] = [
     ("/", []),
     # lists and search (issue 3)
-    *[(f"/{kind}/", ["page", *params]) for kind, params in LISTS.items()],
+    *[(f"/{kind}/", ["page", *params]) for kind, params in LISTS.items() if kind != "areas"],
+    ("/areas/", []),  # the whole tree, unfiltered
     ("/search/", ["q", "page", "type"]),
     ("/search/suggest/", ["q", "type"]),
     # exports, feeds and API (issue 5)
