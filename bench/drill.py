@@ -63,6 +63,14 @@ READ_URLS = [
     "/areas/maritime-security/",
     "/agreements/joint-declaration-on-comprehensive-partnership/",
     "/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/",
+    "/meetings/",
+    "/meetings/?area=maritime-security&year=2015",
+    "/officials/",
+    "/areas/",
+    "/search/?q=maritime",
+    "/export/meetings.csv",
+    "/api/meetings/",
+    "/feeds/meetings/",
     "/static/css/site.css",
 ] + [url for url in os.environ.get("DRILL_EXTRA_URLS", "").split(",") if url]
 
@@ -387,6 +395,8 @@ def main() -> int:
             "HOST": HOST,
             "WEB_CONCURRENCY": str(WORKERS),
             "GUNICORN_ACCESS_LOG": str(cluster.dir / "access.log"),
+            # The readers are one client; the API's per-client limit would answer them 429.
+            "API_THROTTLE_ANON": "1000000/minute",
             "DJANGO_SUPERUSER_USERNAME": "drill",
             "DJANGO_SUPERUSER_EMAIL": "drill@localhost",
             "DJANGO_SUPERUSER_PASSWORD": password,
