@@ -518,6 +518,14 @@ def report(phases: list[Phase], writes: Writes, present: set[str], ledgers: dict
             print(f"{'':<12} {note}")
         for failure in phase.failures[:5]:
             print(f"{'':<12} failed: {failure.detail}")
+    durations: dict[str, list[float]] = {}
+    for phase in phases:
+        for o in phase.outcomes:
+            durations.setdefault(" ".join(o.detail.split()[:2]), []).append(o.finished - o.started)
+    print()
+    print("slowest requests (mean, max, count):")
+    for name, times in sorted(durations.items(), key=lambda item: -sum(item[1]) / len(item[1]))[:5]:
+        print(f"  {sum(times) / len(times):6.3f} s {max(times):6.2f} s {len(times):6}  {name}")
     unacknowledged_present = len(writes.unacknowledged & present)
     print()
     print(f"acknowledged adds: {len(writes.acknowledged)}, present afterwards: {len(writes.acknowledged & present)}")
