@@ -7,7 +7,7 @@ PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
 # `make test` installs what the suite needs, including axe-core via npm when package.json exists.
-.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean
+.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,22 @@ check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 migrations-check: check
+
+# Production: DEBUG off, gunicorn (gunicorn.conf.py) with whitenoise serving static files.
+# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README, "Operations").
+serve-prod: install
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py partnership.wsgi
+
+deploy-check: install
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+
+# Fault drills on a throwaway PostgreSQL cluster and gunicorn: load, database restart,
+# worker kill (bench/drill.py). DRILL_SECONDS sets each phase's length (default 60).
+drill: install
+	$(PY) bench/drill.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules

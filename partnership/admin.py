@@ -377,7 +377,7 @@ class RelationshipAdmin(EditorsAdmin):
 
 
 @admin.register(models.SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(StaffReadable, admin.ModelAdmin):
     list_display = ["old_path", "content_type", "object_id", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["old_path"]

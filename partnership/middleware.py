@@ -1,13 +1,41 @@
-"""Permanent redirects from the old URLs of merged records (issue 4).
+"""Middleware: request guards that apply before any view runs, and redirects from merged records."""
 
-URL-agnostic: a 404 at a path recorded in SlugRedirect becomes a 301 to the
-survivor's current URL, whatever view served the old one.
-"""
+import re
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+
+# C0 control characters other than tab, LF and CR: no page takes them, XML (feeds) cannot
+# carry them, and PostgreSQL refuses NUL in text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def guard_query(get_response):
+    """Refuse, with a 400, URLs no page can want: control characters or 1,000+ parameters.
+
+    Passed on to a query or a feed, a control character would surface as a server error
+    instead of a bad request. Parsing the query string here applies
+    DATA_UPLOAD_MAX_NUMBER_FIELDS to every URL, even those whose view never reads a
+    parameter (issue 7).
+    """
+
+    def middleware(request):
+        if CONTROL.search(request.path):
+            return HttpResponseBadRequest("Control characters are not allowed in a URL.")
+        for key, values in request.GET.lists():  # raises TooManyFieldsSent: a 400
+            if CONTROL.search(key) or any(CONTROL.search(value) for value in values):
+                return HttpResponseBadRequest("Control characters are not allowed in a URL.")
+        return get_response(request)
+
+    return middleware
 
 
 class MergedRecordRedirectMiddleware:
+    """Permanent redirects from the old URLs of merged records (issue 4).
+
+    URL-agnostic: a 404 at a path recorded in SlugRedirect becomes a 301 to the
+    survivor's current URL, whatever view served the old one.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -208,3 +208,30 @@ def test_the_command_reports_bad_files_without_a_traceback(db, tmp_path):
     broken.write_text('{"meetings": [', encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing was loaded .* not valid JSON"):
         call_command("load_dataset", str(broken))
+
+
+def test_a_bad_record_in_the_middle_leaves_the_database_exactly_as_before(seeded):
+    """New records before and after the bad one, in earlier sections too: none of them stays (issue 7)."""
+    before = dump_dataset()
+    data = fixture_data()
+    data["organisations"].append({"slug": "new-agency", "name": "New Agency"})
+    data["officials"].append({"slug": "new-official", "name": "New Official"})
+    first = copy.deepcopy(data["meetings"][0])
+    good = [dict(copy.deepcopy(first), slug=f"meeting-{n}", title=f"Meeting {n}") for n in range(3)]
+    good[1]["date"] = "2015-06-31"
+    data["meetings"] += good
+    with pytest.raises(DatasetError) as error:
+        load_dataset(data)
+    assert "meetings[2]" in str(error.value) and "'date'" in str(error.value)
+    assert dump_dataset() == before
+    assert not Organisation.objects.filter(slug="new-agency").exists()
+    assert not Meeting.objects.filter(slug__startswith="meeting-").exists()
+
+
+def test_a_bad_record_in_the_middle_of_an_empty_database_writes_nothing(db):
+    data = fixture_data()
+    data["areas"].insert(3, {"slug": "broken", "name": "Broken", "parent": "no-such-area"})
+    with pytest.raises(DatasetError) as error:
+        load_dataset(data)
+    assert "areas[3]" in str(error.value) and "'parent'" in str(error.value)
+    assert sum(counts().values()) == 0
