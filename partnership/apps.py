@@ -5,3 +5,8 @@ class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "ASEAN–UN partnership"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

@@ -88,6 +88,20 @@ DATABASES = {
     )
 }
 
+# Redis when REDIS_URL is set (shared by all workers); local memory otherwise (partnership/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnership"}
+    )
+}
+CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
+
+# The benchmark's ceiling view at /bench/baseline/ (issue 6); off unless asked for.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,5 +1,6 @@
 """Public pages: thin views over QuerySets."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
@@ -38,3 +39,8 @@ def agreement_detail(request, slug):
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published(), slug=slug)
     return render(request, "partnership/release_detail.html", {"release": release})
+
+
+def baseline(request):
+    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    return HttpResponse("ok\n", content_type="text/plain")
