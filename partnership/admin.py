@@ -1,8 +1,29 @@
 """Editors' screens: every record with search, filters and autocomplete for its links."""
 
 from django.contrib import admin
+from django.db.models import Max, Min
 
 from . import models
+from .pagination import EstimatedCountPaginator
+
+
+class MeetingYearFilter(admin.SimpleListFilter):
+    """Years from the first to the last meeting: two index lookups, where date_hierarchy's
+    DISTINCT over every meeting took most of the changelist's time at 200,000 meetings (issue 6)."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        bounds = model_admin.model.objects.aggregate(first=Min("date"), last=Max("date"))
+        if not bounds["first"]:
+            return []
+        return [(str(year), str(year)) for year in range(bounds["last"].year, bounds["first"].year - 1, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
 
 
 class SourcedInline(admin.TabularInline):
@@ -99,10 +120,12 @@ class PressReleaseAdmin(admin.ModelAdmin):
 @admin.register(models.Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "city", "kind"]
-    list_filter = ["kind", "date_precision"]
+    list_filter = [MeetingYearFilter, "kind", "date_precision"]
     search_fields = ["title", "summary", "venue", "city"]
     autocomplete_fields = ["source"]
-    date_hierarchy = "date"
+    # At 200,000 meetings: no COUNT(*) of the whole table, no DISTINCT over every date (issue 6).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     inlines = [
         ParticipationInline,
         MeetingOrganisationInline,
