@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
-.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean
+.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,22 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) -m pip install -q -r requirements/bench.txt
 	$(PY) bench/run.py
+
+# Production: DEBUG off, gunicorn (gunicorn.conf.py) with whitenoise serving static files.
+# Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README, "Operations").
+serve-prod: install
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py partnership.wsgi
+
+deploy-check: install
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+
+# Fault drills on a throwaway PostgreSQL cluster and gunicorn: load, database restart,
+# worker kill (bench/drill.py). DRILL_SECONDS sets each phase's length (default 60).
+drill: install
+	$(PY) bench/drill.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
