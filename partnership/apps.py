@@ -10,3 +10,6 @@ class PartnershipConfig(AppConfig):
         from .cache import connect_signals
 
         connect_signals()
+
+        # Registers SQLite's partnership_unaccent() before any connection opens.
+        from . import search  # noqa: F401

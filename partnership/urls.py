@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import exports, feeds, sitemaps, views
+from .api.views import router as api_router
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -12,10 +15,25 @@ public_patterns = [
     path("areas/<slug:slug>/", views.area_detail, name="area-detail"),
     path("agreements/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("releases/<slug:slug>/", views.release_detail, name="release-detail"),
+    # Data out (issue 5): filtered exports, the full dataset, feeds.
+    path("export/dataset.json", exports.dataset_download, name="export-dataset"),
+    path("export/<slug:kind>.csv", exports.export_csv, name="export-csv"),
+    path("export/<slug:kind>.json", exports.export_json, name="export-json"),
+    path("feeds/meetings/", feeds.MeetingFeed(), name="feed-meetings"),
+    path("feeds/releases/", feeds.ReleaseFeed(), name="feed-releases"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+]
+
+api_patterns = [
+    path("", include(api_router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include((api_patterns, "api"))),
     path("", include((public_patterns, "partnership"))),
 ]
 

@@ -1,0 +1,110 @@
+"""API viewsets and router: one read-only endpoint per record kind.
+
+Each reads the same public QuerySet, FilterSet and prefetches as the exports
+(partnership/exports.py), so the API, the downloads and the pages agree.
+"""
+
+from django.db.models import Prefetch
+from rest_framework import viewsets
+from rest_framework.routers import DefaultRouter
+
+from partnership.exports import EXPORTS, public_facts
+from partnership.models import Agreement, CooperationArea, Meeting, Official, Organisation, Outcome, PressRelease
+
+from .plumbing import FilterBackend
+from .serializers import (
+    AgreementSerializer,
+    AreaSerializer,
+    MeetingSerializer,
+    OfficialSerializer,
+    OrganisationSerializer,
+    ReleaseSerializer,
+)
+
+# -- viewsets -----------------------------------------------------------------------
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """A record kind: list (filtered, paginated) and detail by slug; drafts never appear."""
+
+    kind: str = ""
+    extra_prefetch: list = []
+    lookup_field = "slug"
+    filter_backends = [FilterBackend]
+
+    def get_queryset(self):
+        export = EXPORTS[self.kind]
+        return export.queryset().prefetch_related(*export.prefetch, *self.extra_prefetch)
+
+
+class MeetingViewSet(RecordViewSet):
+    """Meetings reported in published releases, newest first."""
+
+    kind = "meetings"
+    serializer_class = MeetingSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = Meeting.objects.none()
+    extra_prefetch = [
+        Prefetch(
+            "outcomes",
+            queryset=public_facts(Outcome.objects.select_related("source")).prefetch_related("areas", "agreements"),
+        )
+    ]
+
+
+class OfficialViewSet(RecordViewSet):
+    """Officials, with the posts they held (title, organisation, dates as precise as known)."""
+
+    kind = "officials"
+    serializer_class = OfficialSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = Official.objects.none()
+
+
+class OrganisationViewSet(RecordViewSet):
+    """Organisations and the parts of them, e.g. the ASEAN Secretariat within ASEAN."""
+
+    kind = "organisations"
+    serializer_class = OrganisationSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = Organisation.objects.none()
+
+
+class AreaViewSet(RecordViewSet):
+    """Cooperation areas: pillars (no parent) and the areas below them."""
+
+    kind = "areas"
+    serializer_class = AreaSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = CooperationArea.objects.none()
+
+
+class AgreementViewSet(RecordViewSet):
+    """Declarations, plans, MoUs and frameworks, with their parties and areas."""
+
+    kind = "agreements"
+    serializer_class = AgreementSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = Agreement.objects.none()
+    extra_prefetch = [Prefetch("takes_into_account", queryset=public_facts(Agreement.objects.all()))]
+
+
+class ReleaseViewSet(RecordViewSet):
+    """Published press releases, verbatim (Markdown); paragraphs are numbered from 1 in citations."""
+
+    kind = "releases"
+    serializer_class = ReleaseSerializer
+    filterset_class = EXPORTS[kind].filterset_class
+    queryset = PressRelease.objects.none()
+
+
+router = DefaultRouter()
+for prefix, viewset in [
+    ("meetings", MeetingViewSet),
+    ("officials", OfficialViewSet),
+    ("organisations", OrganisationViewSet),
+    ("areas", AreaViewSet),
+    ("agreements", AgreementViewSet),
+    ("releases", ReleaseViewSet),
+]:
+    router.register(prefix, viewset, basename=EXPORTS[prefix].api_basename)

@@ -1,0 +1,425 @@
+"""Finding records: one FilterSet per list, shared by the pages, the exports and the API.
+
+Record filters (area, official, organisation, agreement, party, publisher) take slugs
+and may repeat (`?area=a&area=b`); repeated values combine with AND, like the other
+filters, so every choice narrows the result and a facet count is exactly what that
+choice would give. An area includes the areas below it. These filters render as hidden
+inputs (never a list of every record); pages offer their choices as facets instead.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
+
+from . import search
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    CooperationArea,
+    Meeting,
+    MeetingAgreement,
+    MeetingKind,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    OrganisationKind,
+    Participation,
+    Post,
+    PressRelease,
+)
+
+FACET_LIMIT = 15
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year; out-of-range years are a form error, not a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records chosen by slug, possibly several; rendered as hidden inputs, never as a list of options."""
+
+    def __init__(self, *args, noun: str, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.MultipleHiddenInput)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid_choice": f"There is no {noun} “%(value)s”.",
+                "invalid_pk_value": f"“%(pk)s” is not a {noun} slug.",
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Words to find, accent- and case-insensitively (partnership.search)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
+        kwargs.setdefault("label", "Words")
+        kwargs.setdefault("method", "filter_search")
+        super().__init__(*args, **kwargs)
+
+
+def _each(queryset, records, condition):
+    """queryset narrowed by condition(record) for every record: the AND of the choices."""
+    for record in records:
+        queryset = queryset.filter(condition(record))
+    return queryset
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    depth: int = 0
+
+
+@dataclass
+class Chip:
+    """An active filter value, with the query string that removes it."""
+
+    label: str
+    remove_query: str
+
+
+class PartnershipFilterSet(django_filters.FilterSet):
+    """Shared helpers: searching, query strings that add or remove one value, chips."""
+
+    def filter_search(self, queryset, name, value):
+        return search.matching(queryset, value) if value.strip() else queryset
+
+    def query_with(self, name: str, value: str) -> str:
+        data = self._query_data()
+        values = data.getlist(name)
+        if value not in values:
+            data.setlist(name, [*values, value])
+        return data.urlencode()
+
+    def query_without(self, name: str, value: str | None = None) -> str:
+        data = self._query_data()
+        if value is None:
+            data.pop(name, None)
+        else:
+            data.setlist(name, [v for v in data.getlist(name) if v != value])
+        return data.urlencode()
+
+    def query_set(self, name: str, value: str) -> str:
+        data = self._query_data()
+        data[name] = value
+        return data.urlencode()
+
+    def _query_data(self):
+        from django.http import QueryDict
+
+        data = QueryDict(mutable=True)
+        for key in self.filters:
+            values = [v for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
+            if values:
+                data.setlist(key, values)
+        return data
+
+    def chips(self) -> list[Chip]:
+        """The valid active values, each with a link that removes it."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return []
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or (hasattr(value, "exists") and not value):
+                continue
+            field_filter = self.filters[name]
+            label = field_filter.label or name
+            if isinstance(field_filter, SlugsFilter):
+                for record in value:
+                    chips.append(Chip(f"{label}: {record}", self.query_without(name, record.slug)))
+            elif isinstance(field_filter, django_filters.OrderingFilter):
+                continue
+            elif isinstance(field_filter, django_filters.ChoiceFilter):
+                display = dict(field_filter.extra.get("choices", [])).get(value, value)
+                chips.append(Chip(f"{label}: {display}", self.query_without(name)))
+            else:
+                shown = value.isoformat() if hasattr(value, "isoformat") else value
+                chips.append(Chip(f"{label}: {shown}", self.query_without(name)))
+        return chips
+
+
+class MeetingFilter(PartnershipFilterSet):
+    """Public meetings by area (with sub-areas), official, organisation, agreement, dates, year, kind and words."""
+
+    q = SearchFilter()
+    area = SlugsFilter(
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+    )
+    official = SlugsFilter(label="Official", noun="official", queryset=Official.objects.all(), method="filter_official")
+    organisation = SlugsFilter(
+        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+    )
+    agreement = SlugsFilter(
+        label="Agreement", noun="agreement", queryset=Agreement.objects.all(), method="filter_agreement"
+    )
+    date_after = django_filters.DateFilter(
+        label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_before = django_filters.DateFilter(
+        label="Until", field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    year = YearFilter(label="Year", field_name="date", lookup_expr="year")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort",
+        fields=(("date", "date"), ("title", "title")),
+        choices=[("-date", "Newest first"), ("date", "Oldest first"), ("title", "Title A–Z")],
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_area(self, queryset, name, areas):
+        for area in areas:
+            queryset = queryset.for_areas([area])
+        return queryset
+
+    def filter_official(self, queryset, name, officials):
+        return _each(
+            queryset,
+            officials,
+            lambda o: Exists(Participation.objects.filter(meeting=OuterRef("pk"), official=o)),
+        )
+
+    def filter_organisation(self, queryset, name, organisations):
+        return _each(
+            queryset,
+            organisations,
+            lambda o: Exists(MeetingOrganisation.objects.filter(meeting=OuterRef("pk"), organisation=o)),
+        )
+
+    def filter_agreement(self, queryset, name, agreements):
+        return _each(
+            queryset,
+            agreements,
+            lambda a: Exists(MeetingAgreement.objects.filter(meeting=OuterRef("pk"), agreement=a)),
+        )
+
+    # -- facets: counts over the current result, one aggregate query each ---------------
+    def _selected(self, name) -> set[str]:
+        return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
+
+    def area_facets(self) -> list[FacetChoice]:
+        """The area tree with, for each area, how many current meetings discussed it or an area below it."""
+        areas = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        children: dict = {}
+        for pk, _slug, _name, parent_id in areas:
+            children.setdefault(parent_id, []).append(pk)
+
+        def below(pk):
+            found, stack = set(), [pk]
+            while stack:
+                node = stack.pop()
+                found.add(node)
+                stack.extend(children.get(node, []))
+            return found
+
+        counts = (
+            self.qs.order_by().aggregate(
+                **{
+                    f"area_{pk}": Count("pk", filter=Q(area_links__area_id__in=below(pk)), distinct=True)
+                    for pk, *_ in areas
+                }
+            )
+            if areas
+            else {}
+        )
+        by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
+        selected = self._selected("area")
+        out = []
+
+        def walk(parent, depth):
+            for pk in children.get(parent, []):
+                slug, name = by_pk[pk]
+                count = counts.get(f"area_{pk}", 0)
+                if count or slug in selected:
+                    out.append(FacetChoice(slug, name, count, slug in selected, depth))
+                    walk(pk, depth + 1)
+
+        walk(None, 0)
+        return out
+
+    def _link_facets(self, model, field: str, name: str) -> list[FacetChoice]:
+        rows = (
+            model.objects.filter(meeting__in=self.qs.order_by().values("pk"))
+            .values(f"{field}__slug", f"{field}__name" if field != "agreement" else f"{field}__title")
+            .annotate(count=Count("meeting_id", distinct=True))
+            .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
+        )
+        selected = self._selected(name)
+        return [FacetChoice(slug, label, count, slug in selected) for slug, label, count in map(_values, rows)]
+
+    def official_facets(self) -> list[FacetChoice]:
+        return self._link_facets(Participation, "official", "official")
+
+    def organisation_facets(self) -> list[FacetChoice]:
+        return self._link_facets(MeetingOrganisation, "organisation", "organisation")
+
+    def agreement_facets(self) -> list[FacetChoice]:
+        return self._link_facets(MeetingAgreement, "agreement", "agreement")
+
+    def kind_facets(self) -> list[FacetChoice]:
+        labels = dict(MeetingKind.choices)
+        rows = self.qs.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
+        selected = self._selected("kind")
+        return [
+            FacetChoice(r["kind"], labels.get(r["kind"], r["kind"]), r["count"], r["kind"] in selected) for r in rows
+        ]
+
+    def year_histogram(self) -> list[FacetChoice]:
+        """Meetings per year in the current result, oldest first."""
+        rows = (
+            self.qs.order_by()
+            .annotate(meeting_year=ExtractYear("date"))
+            .values("meeting_year")
+            .annotate(count=Count("pk"))
+            .order_by("meeting_year")
+        )
+        selected = self._selected("year")
+        return [
+            FacetChoice(str(r["meeting_year"]), str(r["meeting_year"]), r["count"], str(r["meeting_year"]) in selected)
+            for r in rows
+        ]
+
+    def facets(self) -> dict[str, list[FacetChoice]]:
+        return {
+            "area": self.area_facets(),
+            "official": self.official_facets(),
+            "organisation": self.organisation_facets(),
+            "agreement": self.agreement_facets(),
+            "kind": self.kind_facets(),
+        }
+
+
+def _values(row: dict) -> tuple:
+    return tuple(row.values())
+
+
+class OfficialFilter(PartnershipFilterSet):
+    """Officials by organisation and title of a post held, year of a meeting attended, and name."""
+
+    q = SearchFilter(label="Name")
+    organisation = SlugsFilter(
+        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+    )
+    post = django_filters.CharFilter(label="Post title", max_length=200, method="filter_post")
+    year = YearFilter(label="Met in", method="filter_year")
+
+    class Meta:
+        model = Official
+        fields = []
+
+    def filter_organisation(self, queryset, name, organisations):
+        return _each(
+            queryset, organisations, lambda o: Exists(Post.objects.filter(official=OuterRef("pk"), organisation=o))
+        )
+
+    def filter_post(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Post.objects.filter(official=OuterRef("pk"), title__icontains=value)))
+
+    def filter_year(self, queryset, name, year):
+        meetings = Meeting.objects.public().filter(date__year=year)
+        return queryset.filter(Exists(Participation.objects.filter(official=OuterRef("pk"), meeting__in=meetings)))
+
+
+class OrganisationFilter(PartnershipFilterSet):
+    """Organisations by kind, parent organisation and name."""
+
+    q = SearchFilter(label="Name")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices
+    )
+    parent = SlugsFilter(
+        label="Part of", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+
+class AgreementFilter(PartnershipFilterSet):
+    """Agreements by kind, status, area (with sub-areas), party, year signed and words."""
+
+    q = SearchFilter()
+    kind = django_filters.ChoiceFilter(
+        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", field_name="status", lookup_expr="exact", choices=AgreementStatus.choices
+    )
+    area = SlugsFilter(
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+    )
+    party = SlugsFilter(
+        label="Party",
+        noun="organisation",
+        queryset=Organisation.objects.all(),
+        field_name="parties__slug",
+        conjoined=True,
+    )
+    year = YearFilter(label="Signed in", field_name="signed_date", lookup_expr="year")
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_area(self, queryset, name, areas):
+        through = Agreement.areas.through
+        return _each(
+            queryset,
+            areas,
+            lambda area: Exists(
+                through.objects.filter(
+                    agreement=OuterRef("pk"),
+                    cooperationarea_id__in=CooperationArea.objects.descendant_ids([area]),
+                )
+            ),
+        )
+
+
+class PressReleaseFilter(PartnershipFilterSet):
+    """Published releases by publisher, year, dates and words."""
+
+    q = SearchFilter()
+    publisher = SlugsFilter(
+        label="Publisher", noun="organisation", queryset=Organisation.objects.all(), field_name="publisher__slug"
+    )
+    year = YearFilter(label="Year", field_name="date", lookup_expr="year")
+    date_after = django_filters.DateFilter(
+        label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_before = django_filters.DateFilter(
+        label="Until", field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = PressRelease
+        fields = []

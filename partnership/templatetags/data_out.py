@@ -1,0 +1,61 @@
+"""Template tags for getting data out: the "cite this" block and export/feed/API links."""
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from partnership import citations
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/cite.html", takes_context=True)
+def cite_this(context, record):
+    """The "cite this" block for a record page: its permanent URL and today's date as the access date."""
+    request = context.get("request")
+    path = record.get_absolute_url()
+    url = request.build_absolute_uri(path) if request else path
+    citable = citations.citable_for(record, url=url, accessed=timezone.localdate())
+    return {
+        "url": url,
+        "plain_text": citations.plain_text(citable),
+        "bibtex": citations.bibtex(citable),
+        "csl_json": citations.csl_json(citable),
+    }
+
+
+def _filter_query(request, kind: str) -> str:
+    """The page's filter parameters (not its page number), as a query string."""
+    if request is None:
+        return ""
+    from partnership.exports import EXPORTS
+
+    allowed = set(EXPORTS[kind].filterset_class.base_filters)
+    pairs = [(key, value) for key, values in request.GET.lists() if key in allowed for value in values if value != ""]
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+@register.inclusion_tag("includes/data_out_links.html", takes_context=True)
+def data_out_links(context, kind: str):
+    """CSV, JSON, Atom and API links for the list of `kind` as it is filtered on this page."""
+    from partnership.exports import EXPORTS
+    from partnership.feeds import FEEDS
+
+    query = _filter_query(context.get("request"), kind)
+    links = {
+        "csv": reverse("partnership:export-csv", kwargs={"kind": kind}) + query,
+        "json": reverse("partnership:export-json", kwargs={"kind": kind}) + query,
+        "api": reverse(f"api:{EXPORTS[kind].api_basename}-list") + query,
+    }
+    if kind in FEEDS:
+        links["feed"] = reverse(f"partnership:feed-{kind}") + query
+    return {"links": links, "kind": kind}
+
+
+@register.simple_tag(takes_context=True)
+def feed_url(context, kind: str, **filters) -> str:
+    """The Atom feed of `kind` for the given filters, e.g. {% feed_url "meetings" area=area.slug %}."""
+    url = reverse(f"partnership:feed-{kind}")
+    pairs = [(key, value) for key, value in filters.items() if value not in (None, "")]
+    return f"{url}?{urlencode(pairs)}" if pairs else url

@@ -1,0 +1,121 @@
+"""Citations: plain text, BibTeX and CSL-JSON, with the permanent URL and access date."""
+
+import datetime
+import json
+
+import pytest
+
+from partnership import citations
+from partnership.citations import Citable, bibtex, citable_for, csl_data, csl_json, plain_text
+from partnership.models import Meeting, PressRelease
+
+from . import factories
+
+ACCESSED = datetime.date(2026, 5, 1)
+URL = "https://example.org/releases/2015-06-30-un-and-asean/"
+
+
+def release_citable(**values) -> Citable:
+    return Citable(
+        **{
+            "key": "pressrelease-2015-06-30-un-and-asean",
+            "title": "The UN and ASEAN will continue to strengthen cooperation",
+            "url": URL,
+            "accessed": ACCESSED,
+            "kind": "Press release",
+            "author": "ASEAN Secretariat",
+            "issued": datetime.date(2015, 6, 30),
+            "csl_type": "article",
+            **values,
+        }
+    )
+
+
+def test_plain_text_names_author_title_date_site_url_and_access_date():
+    text = plain_text(release_citable())
+    assert text == (
+        "ASEAN Secretariat. “The UN and ASEAN will continue to strengthen cooperation.” Press release, 30 June 2015. "
+        f"ASEAN–UN Partnership. {URL} (accessed 1 May 2026)."
+    )
+
+
+def test_bibtex_is_a_misc_entry_with_url_and_urldate():
+    entry = bibtex(release_citable())
+    assert entry.startswith("@misc{pressrelease-2015-06-30-un-and-asean,\n")
+    assert "  author = {{ASEAN Secretariat}}" in entry
+    assert f"  url = {{{URL}}}" in entry
+    assert "  urldate = {2026-05-01}" in entry
+    assert "  date = {2015-06-30}" in entry
+    assert entry.endswith("\n}")
+
+
+def test_bibtex_escapes_latex_specials_and_keeps_diacritics():
+    entry = bibtex(release_citable(title="Jenča & Minh: 50% of {agencies} #1_a"))
+    assert r"title = {{Jenča \& Minh: 50\% of \{agencies\} \#1\_a}}" in entry
+
+
+def test_bibtex_key_is_ascii():
+    assert citations.bibtex_key(release_citable(key="official-miroslav-jenča")) == "official-miroslav-jenca"
+
+
+def test_csl_json_is_one_item_with_issued_and_accessed_date_parts():
+    items = json.loads(csl_json(release_citable()))
+    assert items == [
+        {
+            "id": "pressrelease-2015-06-30-un-and-asean",
+            "type": "article",
+            "title": "The UN and ASEAN will continue to strengthen cooperation",
+            "container-title": "ASEAN–UN Partnership",
+            "genre": "Press release",
+            "URL": URL,
+            "accessed": {"date-parts": [[2026, 5, 1]]},
+            "author": [{"literal": "ASEAN Secretariat"}],
+            "issued": {"date-parts": [[2015, 6, 30]]},
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "precision, parts, shown",
+    [
+        ("month", [[2015, 5]], "May 2015"),
+        ("year", [[2015]], "2015"),
+        ("decade", [[2010], [2019]], "the 2010s"),
+    ],
+)
+def test_a_citation_is_never_more_precise_than_the_date(precision, parts, shown):
+    """A meeting known to the month is cited as May 2015, not 1 May 2015."""
+    day = {"month": datetime.date(2015, 5, 1), "year": datetime.date(2015, 1, 1), "decade": datetime.date(2010, 1, 1)}
+    citable = release_citable(issued=day[precision], issued_precision=precision)
+    assert csl_data(citable)["issued"]["date-parts"] == parts
+    assert f", {shown}." in plain_text(citable)
+    assert ("month = " in bibtex(citable)) == (precision == "month")
+
+
+def test_citable_for_a_release_and_a_meeting(seeded):
+    release = PressRelease.objects.get()
+    citable = citable_for(release, url=URL, accessed=ACCESSED)
+    assert (citable.author, citable.issued, citable.kind) == ("ASEAN Secretariat", release.date, "Press release")
+    meeting = Meeting.objects.get()
+    citable = citable_for(meeting, url=URL, accessed=ACCESSED)
+    assert (citable.issued, citable.issued_precision, citable.csl_type) == (meeting.date, "day", "webpage")
+    assert citable.key == f"meeting-{meeting.slug}"
+
+
+def test_the_cite_block_renders_all_three_with_the_permanent_url(rf, db):
+    """The block escapes editor text and gives the absolute page URL and today's date."""
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    official = factories.official(name='Miroslav Jenča <script>alert("x")</script>')
+    request = rf.get("/")
+    html = Template("{% load data_out %}{% cite_this official %}").render(
+        Context({"request": request, "official": official})
+    )
+    url = f"http://testserver{official.get_absolute_url()}"
+    assert f'<a href="{url}">{url}</a>' in html
+    assert "<script>" not in html
+    assert "Miroslav Jenča &lt;script&gt;" in html
+    assert "@misc{official-" in html
+    assert "&quot;URL&quot;: &quot;" + url in html
+    assert f"accessed {timezone.localdate().day} " in html
