@@ -87,6 +87,8 @@ class FacetChoice:
     count: int
     selected: bool = False
     depth: int = 0
+    query: str = ""  # the query string that toggles this choice
+    share: int = 0  # count relative to the largest count, 0–100 (for bars)
 
 
 @dataclass
@@ -117,6 +119,11 @@ class PartnershipFilterSet(django_filters.FilterSet):
         else:
             data.setlist(name, [v for v in data.getlist(name) if v != value])
         return data.urlencode()
+
+    @property
+    def query_string(self) -> str:
+        """The active filters as a query string, without the page."""
+        return self._query_data().urlencode()
 
     def query_set(self, name: str, value: str) -> str:
         data = self._query_data()
@@ -179,7 +186,7 @@ class MeetingFilter(PartnershipFilterSet):
     )
     year = YearFilter(label="Year", field_name="date", lookup_expr="year")
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=MeetingKind.choices, empty_label="Any kind"
     )
     sort = django_filters.OrderingFilter(
         label="Sort",
@@ -223,6 +230,14 @@ class MeetingFilter(PartnershipFilterSet):
     def _selected(self, name) -> set[str]:
         return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
 
+    def _choice(self, name, value, label, count, *, depth=0, single=False) -> FacetChoice:
+        selected = value in self._selected(name)
+        if selected:
+            query = self.query_without(name, value)
+        else:
+            query = self.query_set(name, value) if single else self.query_with(name, value)
+        return FacetChoice(value, label, count, selected, depth, query)
+
     def area_facets(self) -> list[FacetChoice]:
         """The area tree with, for each area, how many current meetings discussed it or an area below it."""
         areas = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
@@ -257,7 +272,7 @@ class MeetingFilter(PartnershipFilterSet):
                 slug, name = by_pk[pk]
                 count = counts.get(f"area_{pk}", 0)
                 if count or slug in selected:
-                    out.append(FacetChoice(slug, name, count, slug in selected, depth))
+                    out.append(self._choice("area", slug, name, count, depth=depth))
                     walk(pk, depth + 1)
 
         walk(None, 0)
@@ -270,8 +285,7 @@ class MeetingFilter(PartnershipFilterSet):
             .annotate(count=Count("meeting_id", distinct=True))
             .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
         )
-        selected = self._selected(name)
-        return [FacetChoice(slug, label, count, slug in selected) for slug, label, count in map(_values, rows)]
+        return [self._choice(name, slug, label, count) for slug, label, count in map(_values, rows)]
 
     def official_facets(self) -> list[FacetChoice]:
         return self._link_facets(Participation, "official", "official")
@@ -299,11 +313,13 @@ class MeetingFilter(PartnershipFilterSet):
             .annotate(count=Count("pk"))
             .order_by("meeting_year")
         )
-        selected = self._selected("year")
-        return [
-            FacetChoice(str(r["meeting_year"]), str(r["meeting_year"]), r["count"], str(r["meeting_year"]) in selected)
-            for r in rows
+        choices = [
+            self._choice("year", str(r["meeting_year"]), str(r["meeting_year"]), r["count"], single=True) for r in rows
         ]
+        top = max((choice.count for choice in choices), default=0)
+        for choice in choices:
+            choice.share = round(100 * choice.count / top) if top else 0
+        return choices
 
     def facets(self) -> dict[str, list[FacetChoice]]:
         return {
@@ -354,7 +370,7 @@ class OrganisationFilter(PartnershipFilterSet):
 
     q = SearchFilter(label="Name")
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
         label="Part of", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
@@ -370,10 +386,14 @@ class AgreementFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     kind = django_filters.ChoiceFilter(
-        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices
+        label="Kind", field_name="kind", lookup_expr="exact", choices=AgreementKind.choices, empty_label="Any kind"
     )
     status = django_filters.ChoiceFilter(
-        label="Status", field_name="status", lookup_expr="exact", choices=AgreementStatus.choices
+        label="Status",
+        field_name="status",
+        lookup_expr="exact",
+        choices=AgreementStatus.choices,
+        empty_label="Any status",
     )
     area = SlugsFilter(
         label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"

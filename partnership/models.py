@@ -246,6 +246,17 @@ class CooperationAreaQuerySet(models.QuerySet):
                 stack.extend(children.get(pk, []))
         return found
 
+    def tree(self) -> list[tuple["CooperationArea", list]]:
+        """Every area as nested (area, children) pairs, pillars first (one query)."""
+        children: dict[int | None, list] = {}
+        for area in self.order_by("name"):
+            children.setdefault(area.parent_id, []).append(area)
+
+        def branch(parent_id):
+            return [(area, branch(area.pk)) for area in children.get(parent_id, [])]
+
+        return branch(None)
+
 
 class CooperationArea(NamedRecord):
     """A field of cooperation; top-level areas are pillars, with areas below them."""
@@ -290,6 +301,14 @@ class CooperationArea(NamedRecord):
     @property
     def is_pillar(self) -> bool:
         return self.parent_id is None
+
+    def ancestors(self) -> list["CooperationArea"]:
+        """The areas above this one, pillar first."""
+        found, ancestor = [], self.parent
+        while ancestor is not None and ancestor not in found:
+            found.insert(0, ancestor)
+            ancestor = ancestor.parent
+        return found
 
 
 class AgreementKind(models.TextChoices):

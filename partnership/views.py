@@ -1,42 +1,229 @@
-"""Public pages: thin views over QuerySets."""
+"""Public pages: thin views over QuerySets and FilterSets.
 
+Lists: queryset → FilterSet → paginate → render. A bad parameter (unknown slug, bad
+date, bad page, overlong query) answers 400 with the reason and no rows, never a 500.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
+from . import search
+from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
+from .models import (
+    Agreement,
+    CooperationArea,
+    Meeting,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Outcome,
+    Participation,
+    Post,
+    PressRelease,
+    Relationship,
+)
+
+PER_PAGE = 25
+SEARCH_PER_KIND = 50
+
+
+def _page(request, items, per_page=PER_PAGE):
+    """(page, error): the requested page, or why it cannot be given."""
+    number = request.GET.get("page") or "1"
+    if not (number.isascii() and number.isdigit() and int(number) >= 1):
+        return None, "The page number must be a whole number, 1 or more."
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(number), None
+    except (EmptyPage, PageNotAnInteger):
+        return None, f"There is no such page: the last page is {paginator.num_pages}."
+
+
+def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **context):
+    """Render a filtered, paginated list; 400 with the reasons when a parameter is bad."""
+    errors = []
+    page = None
+    if filterset.is_valid():
+        page, page_error = _page(request, filterset.qs, per_page)
+        if page_error:
+            errors.append(page_error)
+    else:
+        errors = [
+            f"{filterset.filters[name].label or name}: {' '.join(messages)}"
+            for name, messages in filterset.errors.items()
+        ]
+    context.update(
+        filterset=filterset,
+        page_obj=page,
+        object_list=page.object_list if page else [],
+        errors=errors,
+        chips=filterset.chips() if not errors else [],
+    )
+    if facets and not errors:
+        context["facets"] = filterset.facets()
+        context["years"] = filterset.year_histogram()
+    return render(request, template, context, status=400 if errors else 200)
 
 
 def home(request):
-    meetings = Meeting.objects.public().select_related("source")[:10]
-    return render(request, "partnership/home.html", {"meetings": meetings})
+    context = {
+        "counts": [
+            ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
+            ("Officials", Official.objects.count(), "partnership:official-list"),
+            ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
+            ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
+            ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
+            ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
+        ],
+        "meetings": Meeting.objects.public()[:5],
+        "area_tree": CooperationArea.objects.tree(),
+    }
+    return render(request, "partnership/home.html", context)
+
+
+def meeting_list(request):
+    queryset = Meeting.objects.public()
+    return _list(
+        request,
+        template="partnership/meeting_list.html",
+        filterset=MeetingFilter(request.GET, queryset=queryset),
+        facets=True,
+    )
 
 
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.public().select_related("source"), slug=slug)
+    meeting = get_object_or_404(
+        Meeting.objects.public()
+        .select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                Participation.objects.select_related("official", "post__organisation", "source"),
+            ),
+            Prefetch("organisation_links", MeetingOrganisation.objects.select_related("organisation", "source")),
+            Prefetch("area_links", MeetingArea.objects.select_related("area", "source").order_by("area__name")),
+            Prefetch("agreement_links", MeetingAgreement.objects.select_related("agreement", "source")),
+            Prefetch("outcomes", Outcome.objects.select_related("source").prefetch_related("areas", "agreements")),
+        ),
+        slug=slug,
+    )
     return render(request, "partnership/meeting_detail.html", {"meeting": meeting})
+
+
+def official_list(request):
+    queryset = Official.objects.prefetch_related(Prefetch("posts", Post.objects.select_related("organisation")))
+    return _list(
+        request,
+        template="partnership/official_list.html",
+        filterset=OfficialFilter(request.GET, queryset=queryset),
+    )
 
 
 def official_detail(request, slug):
     official = get_object_or_404(Official, slug=slug)
-    return render(request, "partnership/official_detail.html", {"official": official})
+    posts = official.posts.select_related("organisation", "source")
+    participations = (
+        Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
+        .select_related("meeting", "post__organisation", "source")
+        .order_by("-meeting__date", "-meeting__pk")
+    )
+    context = {"official": official, "posts": posts, "participations": participations}
+    return render(request, "partnership/official_detail.html", context)
+
+
+def organisation_list(request):
+    queryset = Organisation.objects.select_related("parent")
+    return _list(
+        request,
+        template="partnership/organisation_list.html",
+        filterset=OrganisationFilter(request.GET, queryset=queryset),
+    )
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "partnership/organisation_detail.html", {"organisation": organisation})
+    organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
+    context = {
+        "organisation": organisation,
+        "children": organisation.children.all(),
+        "posts": organisation.posts.select_related("official", "source"),
+        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation),
+        "agreements": organisation.agreements.all(),
+        "releases": organisation.press_releases.published(),
+        "relationships": Relationship.objects.filter(
+            Q(from_organisation=organisation) | Q(to_organisation=organisation)
+        ).select_related("from_organisation", "to_organisation", "source"),
+    }
+    return render(request, "partnership/organisation_detail.html", context)
+
+
+def area_list(request):
+    return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
 
 
 def area_detail(request, slug):
-    area = get_object_or_404(CooperationArea, slug=slug)
-    return render(request, "partnership/area_detail.html", {"area": area})
+    area = get_object_or_404(CooperationArea.objects.select_related("parent"), slug=slug)
+    context = {
+        "area": area,
+        "ancestors": area.ancestors(),
+        "children": area.children.all(),
+        "meeting_links": MeetingArea.objects.filter(area=area, meeting__in=Meeting.objects.public())
+        .select_related("meeting", "source")
+        .order_by("-meeting__date"),
+        "meetings_below": Meeting.objects.public().for_areas([area]).count(),
+        "outcomes": Outcome.objects.filter(areas=area, meeting__in=Meeting.objects.public()).select_related(
+            "meeting", "source"
+        ),
+        "agreements": area.agreements.all(),
+    }
+    return render(request, "partnership/area_detail.html", context)
+
+
+def agreement_list(request):
+    queryset = Agreement.objects.annotate(
+        meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public()))
+    ).order_by("title")
+    return _list(
+        request,
+        template="partnership/agreement_list.html",
+        filterset=AgreementFilter(request.GET, queryset=queryset),
+    )
 
 
 def agreement_detail(request, slug):
-    agreement = get_object_or_404(Agreement, slug=slug)
-    return render(request, "partnership/agreement_detail.html", {"agreement": agreement})
+    agreement = get_object_or_404(Agreement.objects.select_related("source"), slug=slug)
+    context = {
+        "agreement": agreement,
+        "parties": agreement.parties.all(),
+        "areas": agreement.areas.all(),
+        "meeting_links": MeetingAgreement.objects.filter(agreement=agreement, meeting__in=Meeting.objects.public())
+        .select_related("meeting", "source")
+        .order_by("-meeting__date"),
+        "outcomes": Outcome.objects.filter(agreements=agreement, meeting__in=Meeting.objects.public()).select_related(
+            "meeting", "source"
+        ),
+        "builds_on": agreement.takes_into_account.all(),
+        "built_on_by": agreement.taken_into_account_by.all(),
+    }
+    return render(request, "partnership/agreement_detail.html", context)
+
+
+def release_list(request):
+    queryset = PressRelease.objects.published().select_related("publisher")
+    return _list(
+        request,
+        template="partnership/release_list.html",
+        filterset=PressReleaseFilter(request.GET, queryset=queryset),
+    )
 
 
 def release_detail(request, slug):
+<<<<<<< HEAD
     release = get_object_or_404(PressRelease.objects.published(), slug=slug)
     return render(request, "partnership/release_detail.html", {"release": release})
 
@@ -44,3 +231,46 @@ def release_detail(request, slug):
 def baseline(request):
     """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
     return HttpResponse("ok\n", content_type="text/plain")
+=======
+    release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
+    context = {
+        "release": release,
+        "meetings": release.derived_meetings.all(),
+        "agreements": release.derived_agreements.all(),
+        "posts": release.derived_posts.select_related("official", "organisation"),
+        "participations": release.derived_participations.select_related("official", "meeting"),
+        "organisation_links": release.derived_meetingorganisations.select_related("organisation", "meeting"),
+        "area_links": release.derived_meetingareas.select_related("area", "meeting"),
+        "agreement_links": release.derived_meetingagreements.select_related("agreement", "meeting"),
+        "outcomes": release.derived_outcomes.select_related("meeting"),
+        "relationships": release.derived_relationships.select_related("from_organisation", "to_organisation"),
+    }
+    return render(request, "partnership/release_detail.html", context)
+
+
+def search_page(request):
+    query = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    errors = []
+    if len(query) > search.MAX_QUERY_LENGTH:
+        errors.append(f"Search words: at most {search.MAX_QUERY_LENGTH} characters, please (this was {len(query)}).")
+    if kind and kind not in dict(search.KIND_CHOICES):
+        errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
+    hits, page = [], None
+    if not errors and query.strip():
+        hits = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
+        page, page_error = _page(request, hits)
+        if page_error:
+            errors.append(page_error)
+    context = {
+        "query": query if not errors else query[: search.MAX_QUERY_LENGTH],
+        "kind": kind,
+        "kinds": search.KIND_CHOICES,
+        "errors": errors,
+        "page_obj": page,
+        "hits": page.object_list if page else [],
+        "total": len(hits),
+        "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
+    }
+    return render(request, "partnership/search.html", context, status=400 if errors else 200)
+>>>>>>> issue-3
