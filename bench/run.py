@@ -52,6 +52,11 @@ APP_ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "CONN_MAX_AGE": "600",
     "BENCH_BASELINE": "1",
+    # Served over plain HTTP on loopback, as behind a TLS-terminating proxy.
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    # No worker recycling in the middle of a measurement.
+    "GUNICORN_MAX_REQUESTS": "0",
     "DJANGO_SETTINGS_MODULE": "partnership.settings",
 }
 if os.environ.get("BENCH_REDIS_URL"):
@@ -395,7 +400,7 @@ def export_paths(targets: dict, client) -> list[tuple[str, str]]:
     small, area = targets["small_area"], targets["area"]
     pillar = area.parent
     found = []
-    for template in ("/meetings/export.csv?{q}", "/meetings/?{q}&format=csv", "/exports/meetings.csv?{q}"):
+    for template in ("/export/meetings.csv?{q}", "/meetings/export.csv?{q}"):
         probe = template.format(q=f"area={small.slug}")
         response = client.get(probe)
         if response.status_code == 200 and "csv" in response.get("Content-Type", ""):
