@@ -223,15 +223,6 @@ def release_list(request):
 
 
 def release_detail(request, slug):
-<<<<<<< HEAD
-    release = get_object_or_404(PressRelease.objects.published(), slug=slug)
-    return render(request, "partnership/release_detail.html", {"release": release})
-
-
-def baseline(request):
-    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
-    return HttpResponse("ok\n", content_type="text/plain")
-=======
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
     context = {
         "release": release,
@@ -273,4 +264,8 @@ def search_page(request):
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)
->>>>>>> issue-3
+
+
+def baseline(request):
+    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    return HttpResponse("ok\n", content_type="text/plain")
