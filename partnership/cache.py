@@ -46,7 +46,9 @@ def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> 
 
 def _on_write(sender, **kwargs):
     if sender._meta.app_label == "partnership" or getattr(sender._meta, "auto_created", False):
-        # After commit, so a request racing the transaction cannot cache the old data under the new generation.
+        # Now, for reads later in this transaction, and again after commit, so a request racing the
+        # transaction cannot keep old data cached under the new generation.
+        invalidate()
         transaction.on_commit(invalidate)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 
 from . import search
@@ -22,6 +23,7 @@ from .models import (
     CooperationArea,
     Meeting,
     MeetingAgreement,
+    MeetingArea,
     MeetingKind,
     MeetingOrganisation,
     Official,
@@ -253,16 +255,7 @@ class MeetingFilter(PartnershipFilterSet):
                 stack.extend(children.get(node, []))
             return found
 
-        counts = (
-            self.qs.order_by().aggregate(
-                **{
-                    f"area_{pk}": Count("pk", filter=Q(area_links__area_id__in=below(pk)), distinct=True)
-                    for pk, *_ in areas
-                }
-            )
-            if areas
-            else {}
-        )
+        counts = _subtree_counts(self.qs, {pk: below(pk) for pk, *_ in areas}) if areas else {}
         by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
         selected = self._selected("area")
         out = []
@@ -270,7 +263,7 @@ class MeetingFilter(PartnershipFilterSet):
         def walk(parent, depth):
             for pk in children.get(parent, []):
                 slug, name = by_pk[pk]
-                count = counts.get(f"area_{pk}", 0)
+                count = counts.get(pk, 0)
                 if count or slug in selected:
                     out.append(self._choice("area", slug, name, count, depth=depth))
                     walk(pk, depth + 1)
@@ -329,6 +322,26 @@ class MeetingFilter(PartnershipFilterSet):
             "agreement": self.agreement_facets(),
             "kind": self.kind_facets(),
         }
+
+
+def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
+    """For each area, how many of the meetings discussed it or an area below it.
+
+    One GROUP BY over the links joined to a small (area, ancestor) table, where one
+    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings (issue 6).
+    """
+    pairs = [(area, root) for root, below in subtrees.items() for area in below]
+    subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (
+        f"WITH closure(area_id, root_id) AS (VALUES {values}) "
+        "SELECT closure.root_id, COUNT(DISTINCT link.meeting_id) "
+        f"FROM {MeetingArea._meta.db_table} link JOIN closure ON closure.area_id = link.area_id "
+        f"WHERE link.meeting_id IN ({subquery}) GROUP BY closure.root_id"
+    )
+    with connections[meetings.db].cursor() as cursor:
+        cursor.execute(sql, [value for pair in pairs for value in pair] + list(params))
+        return dict(cursor.fetchall())
 
 
 def _values(row: dict) -> tuple:

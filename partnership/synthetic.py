@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import models as m
+from .cache import invalidate
 from .names import slug_for
 
 FIRST_NAMES = [
@@ -206,6 +207,7 @@ class Generator:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        invalidate()  # COPY sends no signals
         return self.counts
 
     def person_name(self) -> str:

@@ -10,8 +10,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from . import search
+from .cache import cached
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
     Agreement,
@@ -31,17 +33,44 @@ from .models import (
 
 PER_PAGE = 25
 SEARCH_PER_KIND = 50
+# Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
+MAX_PAGES = 40
+OFFICIAL_MEETINGS_SHOWN = 50
 
 
-def _page(request, items, per_page=PER_PAGE):
+class BoundedPaginator(Paginator):
+    """Offers at most MAX_PAGES pages; its count can come from the cache (issue 6)."""
+
+    def __init__(self, *args, count_key: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key:
+            return cached(self.count_key, lambda: Paginator.count.func(self))
+        return super().count
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
+
+    @property
+    def truncated(self) -> bool:
+        return Paginator.num_pages.func(self) > MAX_PAGES
+
+
+def _page(request, items, per_page=PER_PAGE, count_key=""):
     """(page, error): the requested page, or why it cannot be given."""
     number = request.GET.get("page") or "1"
     if not (number.isascii() and number.isdigit() and int(number) >= 1):
         return None, "The page number must be a whole number, 1 or more."
-    paginator = Paginator(items, per_page)
+    paginator = BoundedPaginator(items, per_page, count_key=count_key)
     try:
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
+        if paginator.truncated and int(number) > MAX_PAGES:
+            return None, f"Pages stop at {MAX_PAGES}: narrow the filters, or sort oldest first, to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
@@ -50,7 +79,9 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
     errors = []
     page = None
     if filterset.is_valid():
-        page, page_error = _page(request, filterset.qs, per_page)
+        # Counts and facets are cached per query until an editor saves (partnership/cache.py).
+        key = f"{type(filterset).__name__}:{filterset.query_string}"
+        page, page_error = _page(request, filterset.qs, per_page, count_key=f"count:{key}")
         if page_error:
             errors.append(page_error)
     else:
@@ -66,23 +97,29 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
         chips=filterset.chips() if not errors else [],
     )
     if facets and not errors:
-        context["facets"] = filterset.facets()
-        context["years"] = filterset.year_histogram()
+        context["facets"], context["years"] = cached(
+            f"facets:{key}", lambda: (filterset.facets(), filterset.year_histogram())
+        )
     return render(request, template, context, status=400 if errors else 200)
+
+
+def _home_counts():
+    return [
+        ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
+        ("Officials", Official.objects.count(), "partnership:official-list"),
+        ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
+        ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
+        ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
+        ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
+    ]
 
 
 def home(request):
     context = {
-        "counts": [
-            ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
-            ("Officials", Official.objects.count(), "partnership:official-list"),
-            ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
-            ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
-            ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
-            ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
-        ],
+        # Exact counts, cached until an editor saves (issue 6).
+        "counts": cached("home:counts", _home_counts),
         "meetings": Meeting.objects.public()[:5],
-        "area_tree": CooperationArea.objects.tree(),
+        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.tree())),
     }
     return render(request, "partnership/home.html", context)
 
@@ -133,7 +170,14 @@ def official_detail(request, slug):
         .select_related("meeting", "post__organisation", "source")
         .order_by("-meeting__date", "-meeting__pk")
     )
-    context = {"official": official, "posts": posts, "participations": participations}
+    # The latest meetings only: a busy official has thousands; the meeting list pages the rest (issue 6).
+    total = cached(f"official-meetings:{official.pk}", participations.count)
+    context = {
+        "official": official,
+        "posts": posts,
+        "participations": participations[:OFFICIAL_MEETINGS_SHOWN],
+        "participation_total": total,
+    }
     return render(request, "partnership/official_detail.html", context)
 
 
