@@ -11,7 +11,8 @@ The table and the machine's description go to bench/results/<date>-<meetings>.md
 Settings (environment): BENCH_MEETINGS (200000), BENCH_SECONDS per page (10),
 BENCH_CONNECTIONS (4), BENCH_WORKERS (gunicorn workers, 2 × cores + 1), BENCH_PG
 (postgres://root@127.0.0.1:5432), BENCH_DB (partnership_bench), BENCH_PORT (8600; Datasette
-uses the next port), BENCH_REDIS_URL (unset: local-memory cache).
+uses the next port), BENCH_REDIS_URL (default: Redis database 6 on 127.0.0.1:6379 when it
+answers, else the local-memory cache; empty for local memory).
 """
 
 import datetime
@@ -59,8 +60,19 @@ APP_ENV = {
     "GUNICORN_MAX_REQUESTS": "0",
     "DJANGO_SETTINGS_MODULE": "partnership.settings",
 }
-if os.environ.get("BENCH_REDIS_URL"):
-    APP_ENV["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+
+
+def _redis_url() -> str:
+    """BENCH_REDIS_URL, else Redis on its usual local port when one answers (database 6), else none."""
+    if "BENCH_REDIS_URL" in os.environ:
+        return os.environ["BENCH_REDIS_URL"]
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return "redis://127.0.0.1:6379/6" if sock.connect_ex(("127.0.0.1", 6379)) == 0 else ""
+
+
+if _redis_url():
+    APP_ENV["REDIS_URL"] = _redis_url()
 
 
 def log(message: str) -> None:
@@ -406,7 +418,6 @@ def export_paths(targets: dict, client) -> list[tuple[str, str]]:
         if response.status_code == 200 and "csv" in response.get("Content-Type", ""):
             found.append((f"CSV export, area '{small.name}'", probe))
             found.append((f"CSV export, pillar '{pillar.name}'", template.format(q=f"area={pillar.slug}")))
-            found.append(("CSV export, every meeting", template.format(q="").replace("?&", "?").rstrip("?")))
             break
     return found
 

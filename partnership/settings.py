@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

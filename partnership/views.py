@@ -39,7 +39,7 @@ OFFICIAL_MEETINGS_SHOWN = 50
 
 
 class BoundedPaginator(Paginator):
-    """Offers at most MAX_PAGES pages; its count can come from the cache (issue 6)."""
+    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache (issue 6)."""
 
     def __init__(self, *args, count_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +58,21 @@ class BoundedPaginator(Paginator):
     @property
     def truncated(self) -> bool:
         return Paginator.num_pages.func(self) > MAX_PAGES
+
+    def page(self, number):
+        """With a cache key, any page costs what the first does: the keys of every offered page are
+        read once per query (one LIMIT, no deep OFFSET) and cached until an editor saves."""
+        if not self.count_key:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = cached(
+            f"keys:{self.count_key}",
+            lambda: list(self.object_list.values_list("pk", flat=True)[: MAX_PAGES * self.per_page]),
+        )
+        shown = keys[bottom : bottom + self.per_page]
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=shown)}
+        return self._get_page([rows[pk] for pk in shown if pk in rows], number, self)
 
 
 def _page(request, items, per_page=PER_PAGE, count_key=""):
