@@ -56,8 +56,10 @@ APP_ENV = {
     # Served over plain HTTP on loopback, as behind a TLS-terminating proxy.
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
-    # No worker recycling in the middle of a measurement.
+    # No worker recycling in the middle of a measurement; a 100,000-row export outlasts the
+    # production worker timeout of 30 s (reported in the results).
     "GUNICORN_MAX_REQUESTS": "0",
+    "GUNICORN_TIMEOUT": os.environ.get("BENCH_GUNICORN_TIMEOUT", "600"),
     "DJANGO_SETTINGS_MODULE": "partnership.settings",
 }
 
@@ -286,9 +288,15 @@ def measure_export(path: str, master: int) -> dict:
     first = response.read(1)
     ttfb = time.perf_counter() - started
     size, lines = len(first), first.count(b"\n")
-    while chunk := response.read(65536):
-        size += len(chunk)
-        lines += chunk.count(b"\n")
+    error = ""
+    try:
+        while chunk := response.read(65536):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    except http.client.IncompleteRead as exc:
+        size += len(exc.partial)
+        lines += exc.partial.count(b"\n")
+        error = "cut short (the worker was stopped: see bench/work/gunicorn.log)"
     total = time.perf_counter() - started
     stop.set()
     sampler.join()
@@ -301,6 +309,7 @@ def measure_export(path: str, master: int) -> dict:
         "total_s": total,
         "peak_rss_mb": max(peak.values(), default=0) / 1024,
         "growth_mb": growth / 1024,
+        "error": error,
     }
 
 
@@ -556,13 +565,14 @@ def main() -> None:
             f"{queries} | {cold} | {data['non2xx'] + data['socket_errors']} |"
         )
     export_lines = [
-        "| export | rows | first byte s | total s | worker peak RSS MB | worker growth MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| export | rows | first byte s | total s | rows/s | worker peak RSS MB | worker growth MB | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for label, _path, data in exports:
         export_lines.append(
             f"| {label} | {data['rows']} | {data['ttfb_s']:.3f} | {data['total_s']:.2f} | "
-            f"{data['peak_rss_mb']:.0f} | {data['growth_mb']:.1f} |"
+            f"{data['rows'] / data['total_s']:.0f} | {data['peak_rss_mb']:.0f} | {data['growth_mb']:.1f} | "
+            f"{data['error']} |"
         )
     paths = "\n".join(f"- {label}: `{path}`" for label, path, _, _ in rows)
     explains = "\n\n".join(
