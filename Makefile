@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
+# `make test` installs what the suite needs, including axe-core via npm when package.json exists.
 .PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
 
 $(VENV)/bin/python:
@@ -20,8 +21,13 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.tom
 	$(PY) -m pip install -q -r requirements/dev.txt
 	touch $@ $(VENV)/.installed-base
 
+# axe-core for the browser tests' accessibility checks (package.json; node_modules is not committed).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser test's accessibility check needs it (skipped outside CI)"; fi
+
 install: $(VENV)/.installed-base
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(if $(wildcard package.json),node_modules/.package-lock.json)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -72,4 +78,4 @@ drill: install
 	$(PY) bench/drill.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -14,6 +14,7 @@ from django import forms
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 
 from . import search
 from .models import (
@@ -104,6 +105,17 @@ class Chip:
 class PartnershipFilterSet(django_filters.FilterSet):
     """Shared helpers: searching, query strings that add or remove one value, chips."""
 
+    def __init__(self, data=None, *args, **kwargs):
+        # An empty form field (`?official=`) means "no filter", also beside other values.
+        if data is not None and hasattr(data, "lists"):
+            cleaned = QueryDict(mutable=True)
+            for key, values in data.lists():
+                values = [value for value in values if value.strip()]
+                if values:
+                    cleaned.setlist(key, values)
+            data = cleaned
+        super().__init__(data, *args, **kwargs)
+
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset
 
@@ -123,6 +135,21 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     @property
+    def pickers(self) -> list[dict]:
+        """The record filters, each with the search kind its search-as-you-type input asks for."""
+        kinds = {kind.model: kind.key for kind in search.KINDS}
+        return [
+            {"name": name, "kind": kinds[f.queryset.model], "label": f.label}
+            for name, f in self.filters.items()
+            if isinstance(f, SlugsFilter)
+        ]
+
+    @property
+    def hidden_items(self) -> list[tuple[str, str]]:
+        """The active filters as (name, value) pairs, for forms that add one more."""
+        return [(key, value) for key, values in self._query_data().lists() for value in values]
+
+    @property
     def query_string(self) -> str:
         """The active filters as a query string, without the page."""
         return self._query_data().urlencode()
@@ -133,8 +160,6 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     def _query_data(self):
-        from django.http import QueryDict
-
         data = QueryDict(mutable=True)
         for key in self.filters:
             values = [v for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
@@ -386,7 +411,7 @@ class OrganisationFilter(PartnershipFilterSet):
         label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
-        label="Part of", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+        label="Parent organisation", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
     )
 
     class Meta:

@@ -12,6 +12,7 @@ Python for the shown rows only, so both databases show the same thing
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
@@ -102,8 +103,6 @@ class _FoldedDocument(Func):
 
 
 def _is_postgresql(queryset) -> bool:
-    from django.db import connections
-
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -249,15 +248,16 @@ class Hit:
     def snippet(self) -> SafeString:
         """Cut and highlighted when a page shows this hit, never for the hits on other pages (issue 6)."""
         text = _snippet_text(self.record)
-        if not _has_prefix(text, self.query):
-            text = " · ".join([self.title, *getattr(self.record, "aliases", [])])
+        aliases = getattr(self.record, "aliases", None) or []
+        if not _has_prefix(text, self.query) and aliases:
+            text = "Also written: " + ", ".join(aliases)
         return highlight(text, self.query)
 
 
 def _snippet_text(record) -> str:
+    """The record's text beside its title: description, summary or body."""
     columns = [c for c in DOCUMENTS[type(record)] if c not in ("aliases", TITLES.get(type(record), "name"))]
-    aliases = getattr(record, "aliases", None) or []
-    return " · ".join(str(getattr(record, c)) for c in columns if getattr(record, c)) or " · ".join(aliases)
+    return " · ".join(str(getattr(record, c)) for c in columns if getattr(record, c))
 
 
 def search(query: str, *, kinds=None, per_kind: int = 50) -> list[Hit]:

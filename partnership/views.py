@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
@@ -32,10 +31,11 @@ from .models import (
 )
 
 PER_PAGE = 25
+# Detail pages show the latest related meetings and link to the filtered list for the rest.
+DETAIL_LIMIT = 50
 SEARCH_PER_KIND = 50
 # Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
 MAX_PAGES = 40
-OFFICIAL_MEETINGS_SHOWN = 50
 
 
 class BoundedPaginator(Paginator):
@@ -183,16 +183,9 @@ def official_detail(request, slug):
     participations = (
         Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
         .select_related("meeting", "post__organisation", "source")
-        .order_by("-meeting__date", "-meeting__pk")
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
     )
-    # The latest meetings only: a busy official has thousands; the meeting list pages the rest (issue 6).
-    total = cached(f"official-meetings:{official.pk}", participations.count)
-    context = {
-        "official": official,
-        "posts": posts,
-        "participations": participations[:OFFICIAL_MEETINGS_SHOWN],
-        "participation_total": total,
-    }
+    context = {"official": official, "posts": posts, "participations": participations, "limit": DETAIL_LIMIT}
     return render(request, "partnership/official_detail.html", context)
 
 
@@ -211,12 +204,13 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "children": organisation.children.all(),
         "posts": organisation.posts.select_related("official", "source"),
-        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation),
+        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation)[:DETAIL_LIMIT],
         "agreements": organisation.agreements.all(),
         "releases": organisation.press_releases.published(),
         "relationships": Relationship.objects.filter(
             Q(from_organisation=organisation) | Q(to_organisation=organisation)
         ).select_related("from_organisation", "to_organisation", "source"),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/organisation_detail.html", context)
 
@@ -233,12 +227,13 @@ def area_detail(request, slug):
         "children": area.children.all(),
         "meeting_links": MeetingArea.objects.filter(area=area, meeting__in=Meeting.objects.public())
         .select_related("meeting", "source")
-        .order_by("-meeting__date"),
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
         "meetings_below": Meeting.objects.public().for_areas([area]).count(),
         "outcomes": Outcome.objects.filter(areas=area, meeting__in=Meeting.objects.public()).select_related(
             "meeting", "source"
-        ),
+        )[:DETAIL_LIMIT],
         "agreements": area.agreements.all(),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/area_detail.html", context)
 
@@ -262,12 +257,13 @@ def agreement_detail(request, slug):
         "areas": agreement.areas.all(),
         "meeting_links": MeetingAgreement.objects.filter(agreement=agreement, meeting__in=Meeting.objects.public())
         .select_related("meeting", "source")
-        .order_by("-meeting__date"),
+        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
         "outcomes": Outcome.objects.filter(agreements=agreement, meeting__in=Meeting.objects.public()).select_related(
             "meeting", "source"
-        ),
+        )[:DETAIL_LIMIT],
         "builds_on": agreement.takes_into_account.all(),
         "built_on_by": agreement.taken_into_account_by.all(),
+        "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/agreement_detail.html", context)
 
@@ -323,8 +319,3 @@ def search_page(request):
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)
-
-
-def baseline(request):
-    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
-    return HttpResponse("ok\n", content_type="text/plain")

@@ -221,3 +221,9 @@ def test_release_filters(seeded):
     assert releases("publisher=asean-secretariat&year=2015") == [slug]
     assert releases("date_after=2015-07-01") == []
     assert releases("q=maritime") == [slug]
+
+
+def test_empty_values_mean_no_filter(seeded):
+    """A submitted empty field (`?official=`) is ignored, also beside a chosen value."""
+    assert slugs(meetings("official=&area=&q=&year=")) == [JENCA_MEETING]
+    assert slugs(meetings("official=miroslav-jenca&official=")) == [JENCA_MEETING]

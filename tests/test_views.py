@@ -265,28 +265,30 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/meetings/",
-        "/meetings/?area=political-security&official=miroslav-jenca&year=2005&sort=title",
-        "/meetings/?q=meeting&sort=date",
-        "/officials/",
-        "/organisations/",
-        "/agreements/",
-        "/releases/",
-        "/areas/maritime-security/",
-        "/search/?q=meeting",
-    ],
-)
-def test_query_count_does_not_grow_with_the_number_of_meetings(client, seeded, url):
-    """The same page costs the same number of queries with 10 meetings as with 1,000."""
+QUERY_COUNT_URLS = [
+    "/",
+    "/meetings/",
+    "/meetings/?area=political-security&official=miroslav-jenca&year=2005&sort=title",
+    "/meetings/?q=meeting&sort=date",
+    "/officials/",
+    "/organisations/",
+    "/agreements/",
+    "/releases/",
+    "/areas/maritime-security/",
+    JENCA,
+    "/organisations/united-nations/",
+    "/agreements/joint-declaration-on-comprehensive-partnership/",
+    "/search/?q=meeting",
+]
+
+
+def test_query_count_does_not_grow_with_the_number_of_meetings(client, seeded):
+    """Each page costs the same number of queries with 10 meetings as with 1,000."""
     _make_meetings(10)
-    few = _queries(client, url)
+    few = {url: _queries(client, url) for url in QUERY_COUNT_URLS}
     Meeting.objects.filter(slug__startswith="bulk-").delete()
     _make_meetings(1000)
-    many = _queries(client, url)
+    many = {url: _queries(client, url) for url in QUERY_COUNT_URLS}
     assert few == many
 
 
@@ -309,3 +311,22 @@ def test_editor_markdown_is_sanitised_on_the_page(client, seeded):
     assertNotContains(response, "<script>alert")
     assertNotContains(response, "javascript:")
     assertNotContains(response, "onerror")
+
+
+def test_suggest_offers_records_as_you_type(client, seeded):
+    response = client.get("/search/suggest/", {"kind": "official", "q": "jenč"})
+    assert response.json() == {"results": [{"value": "miroslav-jenca", "label": "Miroslav Jenča"}]}
+    response = client.get("/search/suggest/", {"kind": "agreement", "q": "joint"})
+    assert response.json()["results"][0]["value"] == "joint-declaration-on-comprehensive-partnership"
+
+
+@pytest.mark.parametrize("params", [{"kind": "secret", "q": "x"}, {"kind": "official", "q": "x" * 10_000}, {}])
+def test_suggest_rejects_bad_parameters(client, seeded, params):
+    assert client.get("/search/suggest/", params).status_code == 400
+
+
+def test_the_record_picker_keeps_the_active_filters(client, seeded):
+    response = client.get("/meetings/", {"area": "maritime-security"})
+    assertContains(response, 'data-suggest-url="/search/suggest/?kind=official"')
+    assertContains(response, '<input type="hidden" name="area" value="maritime-security">', html=True)
+    assertContains(response, 'src="/static/js/suggest.js"')
