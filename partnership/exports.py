@@ -16,7 +16,7 @@ import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.widgets import SuffixedMultiWidget
 
 from . import filters
@@ -37,7 +37,7 @@ from .models import (
     ReleaseStatus,
 )
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500
 # Parameters a list page may carry that select a page, not rows; exports ignore them.
 PAGE_PARAMETERS = {"page", "page_size"}
 
@@ -122,6 +122,7 @@ class Export:
     queryset: Callable[[], QuerySet]
     filterset_name: str
     columns: list[Column]
+    # Prefetches of facts use to_attr="public_..." lists: no per-row QuerySet, and never a draft's fact.
     prefetch: list = field(default_factory=list)
     api_basename: str = ""
 
@@ -161,14 +162,22 @@ EXPORTS: dict[str, Export] = {
                 Prefetch(
                     "participations",
                     queryset=public_facts(Participation.objects.select_related("official", "post__organisation")),
+                    to_attr="public_participations",
                 ),
                 Prefetch(
                     "organisation_links",
                     queryset=public_facts(MeetingOrganisation.objects.select_related("organisation")),
+                    to_attr="public_organisation_links",
                 ),
-                Prefetch("area_links", queryset=public_facts(MeetingArea.objects.select_related("area"))),
                 Prefetch(
-                    "agreement_links", queryset=public_facts(MeetingAgreement.objects.select_related("agreement"))
+                    "area_links",
+                    queryset=public_facts(MeetingArea.objects.select_related("area")),
+                    to_attr="public_area_links",
+                ),
+                Prefetch(
+                    "agreement_links",
+                    queryset=public_facts(MeetingAgreement.objects.select_related("agreement")),
+                    to_attr="public_agreement_links",
                 ),
             ],
             columns=[
@@ -181,11 +190,11 @@ EXPORTS: dict[str, Export] = {
                 Column("city", lambda r, u: r.city),
                 Column(
                     "participants",
-                    lambda r, u: [f"{p.official.name} ({p.get_role_display()})" for p in r.participations.all()],
+                    lambda r, u: [f"{p.official.name} ({p.get_role_display()})" for p in r.public_participations],
                 ),
-                Column("organisations", lambda r, u: _names(x.organisation for x in r.organisation_links.all())),
-                Column("areas", lambda r, u: _names(x.area for x in r.area_links.all())),
-                Column("agreements", lambda r, u: _names(x.agreement for x in r.agreement_links.all())),
+                Column("organisations", lambda r, u: _names(x.organisation for x in r.public_organisation_links)),
+                Column("areas", lambda r, u: _names(x.area for x in r.public_area_links)),
+                Column("agreements", lambda r, u: _names(x.agreement for x in r.public_agreement_links)),
                 Column("summary", lambda r, u: r.summary),
                 Column("url", _url),
                 *_source_columns(),
@@ -196,7 +205,13 @@ EXPORTS: dict[str, Export] = {
             queryset=lambda: Official.objects.all(),
             filterset_name="OfficialFilter",
             api_basename="official",
-            prefetch=[Prefetch("posts", queryset=public_facts(Post.objects.select_related("organisation", "source")))],
+            prefetch=[
+                Prefetch(
+                    "posts",
+                    queryset=public_facts(Post.objects.select_related("organisation", "source")),
+                    to_attr="public_posts",
+                )
+            ],
             columns=[
                 Column("slug", lambda r, u: r.slug),
                 Column("name", lambda r, u: r.name),
@@ -207,7 +222,7 @@ EXPORTS: dict[str, Export] = {
                     lambda r, u: [
                         f"{p} ({isoformat_partial_date(p.start_date, p.start_precision) or '?'}"
                         f"–{isoformat_partial_date(p.end_date, p.end_precision)})"
-                        for p in r.posts.all()
+                        for p in r.public_posts
                     ],
                 ),
                 Column("url", _url),
@@ -353,7 +368,7 @@ def _filtered(request, kind: str):
     return export, filterset.qs
 
 
-@require_GET
+@require_safe
 def export_csv(request, kind: str):
     """The list of `kind` as filtered by the query string, every page of it, as CSV."""
     try:
@@ -368,7 +383,7 @@ def export_csv(request, kind: str):
     return response
 
 
-@require_GET
+@require_safe
 def export_json(request, kind: str):
     """The list of `kind` as filtered by the query string, every page of it, as JSON."""
     try:
@@ -427,7 +442,7 @@ def public_dataset() -> dict:
     return data
 
 
-@require_GET
+@require_safe
 def dataset_download(request):
     """The full public dataset as one JSON document; `manage.py load_dataset FILE` restores it."""
     data = {

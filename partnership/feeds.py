@@ -87,7 +87,7 @@ class MeetingFeed(FilteredFeed):
         return item.source.updated_at if item.source_id else _midnight(item.date)
 
     def item_categories(self, item):
-        return [link.area.name for link in item.area_links.all()]
+        return [link.area.name for link in item.public_area_links]
 
 
 class ReleaseFeed(FilteredFeed):

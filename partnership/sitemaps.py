@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .exports import EXPORTS
 
@@ -46,7 +46,7 @@ SITEMAPS = {
 }
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawl the pages and feeds; keep crawlers off the admin, the API and the bulk downloads."""
     lines = [

@@ -119,3 +119,26 @@ def test_the_cite_block_renders_all_three_with_the_permanent_url(rf, db):
     assert "@misc{official-" in html
     assert "&quot;URL&quot;: &quot;" + url in html
     assert f"accessed {timezone.localdate().day} " in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/2015-06-26-jenca-le-luong-minh/",
+        "/officials/miroslav-jenca/",
+        "/organisations/asean/",
+        "/areas/maritime-security/",
+        "/agreements/long-term-plan-for-asean-un-cooperation/",
+    ],
+)
+def test_every_record_page_has_a_cite_block(client, seeded, path):
+    html = client.get(path).content.decode()
+    assert 'id="cite-heading"' in html
+    assert f'<a href="http://testserver{path}">http://testserver{path}</a>' in html
+    assert "@misc{" in html and "&quot;accessed&quot;" in html
+
+
+def test_a_release_page_cites_its_publisher(client, seeded):
+    release = PressRelease.objects.get()
+    html = client.get(release.get_absolute_url()).content.decode()
+    assert "ASEAN Secretariat. “The UN and ASEAN" in html

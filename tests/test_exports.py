@@ -248,3 +248,19 @@ def test_the_dataset_download_holds_provenance(client, seeded):
     (meeting,) = data["meetings"]
     assert meeting["source"] == data["releases"][0]["slug"]
     assert all(link["paragraph"] >= 1 for link in meeting["participants"] + meeting["outcomes"])
+
+
+def test_the_dump_command_writes_a_full_backup_that_restores_drafts_too(seeded, tmp_path):
+    """Staff backups (manage.py dump_dataset) keep drafts; the public download does not."""
+    draft = factories.release(status=ReleaseStatus.DRAFT, title="Embargoed")
+    factories.meeting(source=draft, title="Secret meeting")
+    before = dump_dataset()
+    path = tmp_path / "backup.json"
+    call_command("dump_dataset", str(path), stderr=io.StringIO())
+    public = tmp_path / "public.json"
+    call_command("dump_dataset", str(public), "--public", stderr=io.StringIO())
+    assert "Secret meeting" not in public.read_text(encoding="utf-8")
+
+    empty_the_database()
+    call_command("load_dataset", str(path), stdout=io.StringIO())
+    assert dump_dataset() == before

@@ -104,3 +104,25 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_bulk_endpoints(
     assert "Disallow: /admin/" in lines
     assert "Disallow: /export/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_a_filtered_list_links_to_its_feed_and_downloads(client, seeded):
+    """The links carry the page's filters but not its page number."""
+    html = client.get("/meetings/?area=maritime-security&page=1").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/feeds/meetings/?area=maritime-security"' in html
+    assert 'href="/export/meetings.csv?area=maritime-security"' in html
+    assert 'href="/export/meetings.json?area=maritime-security"' in html
+    assert 'href="/api/meetings/?area=maritime-security"' in html
+
+
+@pytest.mark.parametrize("kind", ["officials", "organisations", "areas", "agreements", "releases"])
+def test_every_list_offers_its_downloads(client, seeded, kind):
+    html = client.get(f"/{kind}/").content.decode()
+    assert f'href="/export/{kind}.csv"' in html
+    assert f'href="/export/{kind}.json"' in html
+
+
+def test_an_area_page_links_to_the_feed_of_that_area(client, seeded):
+    html = client.get("/areas/maritime-security/").content.decode()
+    assert 'href="/feeds/meetings/?area=maritime-security"' in html

@@ -113,7 +113,7 @@ class PostSerializer(SourcedSerializer):
 class OfficialSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:official-detail", lookup_field="slug")
     html_url = PageURL()
-    posts = PostSerializer(many=True, read_only=True)
+    posts = PostSerializer(source="public_posts", many=True, read_only=True)
 
     class Meta:
         model = Official
@@ -170,11 +170,11 @@ class MeetingSerializer(SourcedSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail", lookup_field="slug")
     html_url = PageURL()
     date = PartialDate("date", "date_precision")
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
-    organisations = LinkList("api:organisation-detail", attr="organisation", source="organisation_links")
-    areas = LinkList("api:area-detail", attr="area", source="area_links")
-    agreements = LinkList("api:agreement-detail", attr="agreement", source="agreement_links")
-    outcomes = OutcomeSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(source="public_participations", many=True, read_only=True)
+    organisations = LinkList("api:organisation-detail", attr="organisation", source="public_organisation_links")
+    areas = LinkList("api:area-detail", attr="area", source="public_area_links")
+    agreements = LinkList("api:agreement-detail", attr="agreement", source="public_agreement_links")
+    outcomes = OutcomeSerializer(source="public_outcomes", many=True, read_only=True)
 
     class Meta:
         model = Meeting

@@ -5,6 +5,11 @@ Each reads the same public QuerySet, FilterSet and prefetches as the exports
 """
 
 from django.db.models import Prefetch
+from django_filters import ModelMultipleChoiceFilter
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.routers import DefaultRouter
 
@@ -22,6 +27,26 @@ from .serializers import (
 )
 
 # -- viewsets -----------------------------------------------------------------------
+
+
+class SlugFilterExtension(DjangoFilterExtension):
+    """Documents slug filters (?area=a&area=b) as repeatable strings, which drf-spectacular cannot guess."""
+
+    target_class = "partnership.api.plumbing.FilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if not isinstance(filter_field, ModelMultipleChoiceFilter):
+            return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        return [
+            build_parameter_type(
+                name=field_name,
+                location=OpenApiParameter.QUERY,
+                description=f"{filter_field.label or field_name}: a slug; repeat to require several.",
+                schema=build_array_type(build_basic_type(OpenApiTypes.STR)),
+                explode=True,
+            )
+        ]
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -48,6 +73,7 @@ class MeetingViewSet(RecordViewSet):
         Prefetch(
             "outcomes",
             queryset=public_facts(Outcome.objects.select_related("source")).prefetch_related("areas", "agreements"),
+            to_attr="public_outcomes",
         )
     ]
 

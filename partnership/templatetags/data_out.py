@@ -59,3 +59,9 @@ def feed_url(context, kind: str, **filters) -> str:
     url = reverse(f"partnership:feed-{kind}")
     pairs = [(key, value) for key, value in filters.items() if value not in (None, "")]
     return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+@register.simple_tag(takes_context=True)
+def filtered_feed_url(context, kind: str) -> str:
+    """The Atom feed of `kind` with this page's filters, for <link rel="alternate">."""
+    return reverse(f"partnership:feed-{kind}") + _filter_query(context.get("request"), kind)
