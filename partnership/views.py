@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
@@ -319,3 +320,21 @@ def search_page(request):
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)
+
+
+def suggest(request):
+    """Search-as-you-type for the record filters: up to 10 {value: slug, label} as JSON."""
+    query, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+    kinds = {k.key: k for k in search.KINDS}
+    if kind not in kinds or len(query) > search.MAX_QUERY_LENGTH:
+        return JsonResponse(
+            {"error": "Give kind (one of: " + ", ".join(kinds) + ") and q (200 characters at most)."}, status=400
+        )
+    records = search.ranked(kinds[kind].queryset(), query)[:10] if query.strip() else []
+    title = search.TITLES.get(kinds[kind].model, "name")
+    return JsonResponse({"results": [{"value": r.slug, "label": getattr(r, title)} for r in records]})
+
+
+def baseline(request):
+    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    return HttpResponse("ok\n", content_type="text/plain")
