@@ -389,17 +389,10 @@ DATASETTE_DB = ""
 
 
 def late_page_path(client, path: str) -> str | None:
-    """The deepest page the list offers: its last page link, or the one it stops at."""
+    """The deepest page the list offers ("Page 1 of N")."""
     response = client.get(path)
-    if response.status_code != 200:
-        return None
-    links = re.findall(r'href="(\?[^"]*(?:page|after|cursor)=[^"]*)"', response.text)
-    if not links:
-        return None
-    numbered = [(int(m.group(1)), link) for link in links if (m := re.search(r"page=(\d+)", link))]
-    if numbered:
-        return path + max(numbered)[1].replace("&amp;", "&")
-    return path + links[-1].replace("&amp;", "&")
+    match = re.search(r"Page 1 of (\d+)", response.text) if response.status_code == 200 else None
+    return f"{path}?page={match.group(1)}" if match and match.group(1) != "1" else None
 
 
 def explain_search(term: str) -> str:
