@@ -6,13 +6,16 @@ one worker invalidates all), local memory otherwise (per process; CACHE_TIMEOUT 
 long another worker may show a count from before a save).
 """
 
+import hashlib
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 
 GENERATION_KEY = "partnership:generation"
 
@@ -42,6 +45,37 @@ def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> 
         value = compute()
         cache.set(full_key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
     return value
+
+
+def cached_page(view):
+    """Serve a public page from the cache for this generation of the data (issue 6).
+
+    Only anonymous GETs answered 200 that set no cookie and used no CSRF token are kept, so no
+    page holds anything personal; the middleware still runs on every response (headers, CSP).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"partnership:g{generation()}:page:{digest}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        keep = (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+        if keep:
+            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_TIMEOUT)
+        return response
+
+    return wrapper
 
 
 def _on_write(sender, **kwargs):

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
 from . import search
-from .cache import cached
+from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
     Agreement,
@@ -130,6 +130,7 @@ def _home_counts():
     ]
 
 
+@cached_page
 def home(request):
     context = {
         # Exact counts, cached until an editor saves (issue 6).
@@ -140,6 +141,7 @@ def home(request):
     return render(request, "partnership/home.html", context)
 
 
+@cached_page
 def meeting_list(request):
     queryset = Meeting.objects.public()
     return _list(
@@ -150,6 +152,7 @@ def meeting_list(request):
     )
 
 
+@cached_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
         Meeting.objects.public()
@@ -169,6 +172,7 @@ def meeting_detail(request, slug):
     return render(request, "partnership/meeting_detail.html", {"meeting": meeting})
 
 
+@cached_page
 def official_list(request):
     queryset = Official.objects.prefetch_related(Prefetch("posts", Post.objects.select_related("organisation")))
     return _list(
@@ -178,6 +182,7 @@ def official_list(request):
     )
 
 
+@cached_page
 def official_detail(request, slug):
     official = get_object_or_404(Official, slug=slug)
     posts = official.posts.select_related("organisation", "source")
@@ -190,6 +195,7 @@ def official_detail(request, slug):
     return render(request, "partnership/official_detail.html", context)
 
 
+@cached_page
 def organisation_list(request):
     queryset = Organisation.objects.select_related("parent")
     return _list(
@@ -199,6 +205,7 @@ def organisation_list(request):
     )
 
 
+@cached_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
     context = {
@@ -216,10 +223,12 @@ def organisation_detail(request, slug):
     return render(request, "partnership/organisation_detail.html", context)
 
 
+@cached_page
 def area_list(request):
     return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
 
 
+@cached_page
 def area_detail(request, slug):
     area = get_object_or_404(CooperationArea.objects.select_related("parent"), slug=slug)
     context = {
@@ -239,6 +248,7 @@ def area_detail(request, slug):
     return render(request, "partnership/area_detail.html", context)
 
 
+@cached_page
 def agreement_list(request):
     queryset = Agreement.objects.annotate(
         meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public()))
@@ -250,6 +260,7 @@ def agreement_list(request):
     )
 
 
+@cached_page
 def agreement_detail(request, slug):
     agreement = get_object_or_404(Agreement.objects.select_related("source"), slug=slug)
     context = {
@@ -269,6 +280,7 @@ def agreement_detail(request, slug):
     return render(request, "partnership/agreement_detail.html", context)
 
 
+@cached_page
 def release_list(request):
     queryset = PressRelease.objects.published().select_related("publisher")
     return _list(
@@ -278,6 +290,7 @@ def release_list(request):
     )
 
 
+@cached_page
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
     context = {
@@ -295,6 +308,7 @@ def release_detail(request, slug):
     return render(request, "partnership/release_detail.html", context)
 
 
+@cached_page
 def search_page(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
