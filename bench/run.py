@@ -184,16 +184,22 @@ def port_free(port: int) -> bool:
         return sock.connect_ex((HOST, port)) != 0
 
 
-def start_servers(sqlite_path: Path):
-    for port in (PORT, DS_PORT):
-        if not port_free(port):
-            raise SystemExit(f"port {port} is taken: set BENCH_PORT to a free pair of ports")
-    gunicorn_args = [str(Path(PYTHON).parent / "gunicorn"), "partnership.wsgi", "--bind", f"{HOST}:{PORT}"]
-    gunicorn_args += ["--workers", str(WORKERS)]
+def start_app(**extra_env):
+    if not port_free(PORT):
+        raise SystemExit(f"port {PORT} is taken: set BENCH_PORT to a free pair of ports")
+    args = [str(Path(PYTHON).parent / "gunicorn"), "partnership.wsgi", "--bind", f"{HOST}:{PORT}"]
+    args += ["--workers", str(WORKERS)]
     if (ROOT / "gunicorn.conf.py").exists():
-        gunicorn_args += ["--config", str(ROOT / "gunicorn.conf.py")]
-    app_log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
-    app = subprocess.Popen(gunicorn_args, cwd=ROOT, env={**os.environ, **APP_ENV}, stdout=app_log, stderr=app_log)
+        args += ["--config", str(ROOT / "gunicorn.conf.py")]
+    app_log = open(WORK / "gunicorn.log", "a")  # noqa: SIM115 - lives as long as the server
+    app = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **APP_ENV, **extra_env}, stdout=app_log, stderr=app_log)
+    wait_for(PORT, "/bench/baseline/")
+    return app
+
+
+def start_datasette(sqlite_path: Path):
+    if not port_free(DS_PORT):
+        raise SystemExit(f"port {DS_PORT} is taken: set BENCH_PORT to a free pair of ports")
     ds_log = open(WORK / "datasette.log", "w")  # noqa: SIM115
     datasette = subprocess.Popen(
         [
@@ -210,9 +216,13 @@ def start_servers(sqlite_path: Path):
         stdout=ds_log,
         stderr=ds_log,
     )
-    wait_for(PORT, "/bench/baseline/")
     wait_for(DS_PORT, "/")
-    return app, datasette
+    return datasette
+
+
+def stop(process) -> None:
+    process.terminate()
+    process.wait(timeout=30)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -232,7 +242,18 @@ def rss_kb(pid: int) -> int:
 # -- measuring --------------------------------------------------------------------------------
 
 
+def warm(url: str, headers: dict | None = None) -> None:
+    """One request before measuring, so wrk measures the warm state (the cold cost is reported apart)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+    conn.getresponse().read()
+
+
 def wrk(url: str, headers: dict | None = None) -> dict:
+    warm(url, headers)
     args = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--latency", "--timeout", "10s"]
     args += ["-s", str(ROOT / "bench" / "wrk_report.lua")]
     for name, value in (headers or {}).items():
@@ -244,15 +265,16 @@ def wrk(url: str, headers: dict | None = None) -> dict:
 
 
 def query_counts(path: str, client) -> dict:
-    """Queries and time of a cold request (empty cache), then of a warm one, in this process."""
+    """Queries and time of a request with an empty cache (cold), then rendered again with counts and
+    facets cached but no whole-page cache (rendered), then served from the page cache (hit)."""
     from django.core.cache import cache
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     cache.clear()
     result = {}
-    for label in ("cold", "warm"):
-        with CaptureQueriesContext(connection) as queries:
+    for label, page_cache in (("cold", False), ("rendered", False), ("hit", True)):
+        with override_settings(PAGE_CACHE=page_cache), CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(path)
             if getattr(response, "streaming", False):
@@ -262,7 +284,8 @@ def query_counts(path: str, client) -> dict:
         result[label] = len(queries)
         result[f"{label}_ms"] = elapsed * 1000
         result["status"] = response.status_code
-    result["sql"] = [query["sql"] for query in queries.captured_queries]
+        if label == "cold":
+            client.get(path)  # fills the page cache for "hit"
     return result
 
 
@@ -505,13 +528,22 @@ def main() -> None:
     counts = {path: query_counts(path, client) for _, path, ds in page_list if ds != "ds"}
     counts.update({path: query_counts(path, admin_client) for _, path in admin_pages})
 
-    app, datasette = start_servers(sqlite_path)
+    datasette = start_datasette(sqlite_path)
+    app = start_app()
     rows = []
     try:
         for label, path, ds in page_list:
             port = DS_PORT if ds == "ds" else PORT
             log(f"wrk {label}: {path}")
             rows.append((label, path, ds, wrk(f"http://{HOST}:{port}{path}")))
+        # The same pages rendered on every request: no whole-page cache (counts and facets stay cached).
+        stop(app)
+        app = start_app(PAGE_CACHE="false")
+        for label, path, ds in page_list:
+            if ds == "ds" or path == "/bench/baseline/":
+                continue
+            log(f"wrk {label}, rendered: {path}")
+            rows.append((f"{label} — rendered", path, ds, wrk(f"http://{HOST}:{PORT}{path}")))
         for label, path in admin_pages:
             log(f"wrk {label}")
             rows.append((label, path, "admin", wrk(f"http://{HOST}:{PORT}{path}", {"Cookie": f"sessionid={session}"})))
@@ -529,10 +561,8 @@ def main() -> None:
             log(f"{label}: {path}")
             exports.append((label, path, measure_export(path, app.pid)))
     finally:
-        for process in (app, datasette):
-            process.terminate()
-        for process in (app, datasette):
-            process.wait(timeout=30)
+        stop(app)
+        stop(datasette)
 
     baseline = [data["rps"] for label, _, ds, data in rows if label.startswith("B:")]
     b_rps = sum(baseline) / len(baseline)
@@ -543,13 +573,14 @@ def main() -> None:
     ds_best = max(value for value in (ds_table, ds_indexed) if value) if (ds_table or ds_indexed) else None
 
     header = (
-        "| page | req/s | × B | × Datasette | p50 ms | p95 ms | p99 ms | queries cold/warm | cold ms | non-2xx |\n"
+        "| page | req/s | × B | × Datasette | p50 ms | p95 ms | p99 ms | queries cold/rendered/hit | cold ms "
+        "| non-2xx |\n"
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
     lines = [header]
     for label, path, ds, data in rows:
         count = counts.get(path)
-        queries = f"{count['cold']}/{count['warm']}" if count else "—"
+        queries = f"{count['cold']}/{count['rendered']}/{count['hit']}" if count else "—"
         cold = f"{count['cold_ms']:.0f}" if count else "—"
         vs_ds = data["rps"] / ds_best if ds == "ds-table" and ds_best else None
         lines.append(
@@ -587,8 +618,11 @@ def main() -> None:
             "",
             "## Pages",
             "B is the mean of the two baseline runs (first and last). × Datasette compares a filtered list with "
-            "the faster of Datasette's two faceted table pages for the same area. Queries are counted in-process "
-            "with an empty cache (cold) and again (warm); cold ms is that first request's time.",
+            "the faster of Datasette's two faceted table pages for the same area. The first block serves public "
+            "pages from the whole-page cache (anonymous visitors, invalidated on save); the rows marked "
+            "'rendered' run the view and template on every request (PAGE_CACHE=false; counts and facets still "
+            "cached). Queries are counted in-process: with an empty cache (cold), rendered with counts and facets "
+            "cached, and from the page cache (hit); cold ms is the first request's time in-process.",
             "",
             *lines,
             "",

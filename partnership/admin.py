@@ -126,6 +126,7 @@ class MeetingAdmin(admin.ModelAdmin):
     # At 200,000 meetings: no COUNT(*) of the whole table, no DISTINCT over every date (issue 6).
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    list_per_page = 50
     inlines = [
         ParticipationInline,
         MeetingOrganisationInline,

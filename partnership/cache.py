@@ -56,7 +56,7 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
+        if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"partnership:g{generation()}:page:{digest}"

@@ -109,6 +109,8 @@ CACHES = {
     )
 }
 CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
+# Whole public pages for anonymous visitors (partnership.cache.cached_page); counts and facets are cached regardless.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # The benchmark's ceiling view at /bench/baseline/ (issue 6); off unless asked for.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
