@@ -204,7 +204,9 @@ class Generator:
             self.meetings()
             self.relationships()
             self.reset_sequences()
-        if connection.vendor == "postgresql":
+        # Fresh statistics for the planner; not inside a caller's transaction (a test's), whose rollback
+        # would leave the row estimates of rows that no longer exist.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         invalidate()  # COPY sends no signals
