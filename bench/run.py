@@ -112,6 +112,10 @@ def seed() -> None:
 
     if Meeting.objects.count() == MEETINGS:
         log(f"database already holds {MEETINGS} meetings: not seeding again")
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for indexes a later migration added
         return
     log(f"seeding {MEETINGS} meetings ...")
     started = time.perf_counter()
