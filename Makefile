@@ -55,6 +55,12 @@ check: install-dev
 
 migrations-check: check
 
+# The benchmark (issue 6): see bench/run.py for BENCH_MEETINGS, BENCH_SECONDS and the rest.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) -m pip install -q -r requirements/bench.txt
+	$(PY) bench/run.py
+
 # Production: DEBUG off, gunicorn (gunicorn.conf.py) with whitenoise serving static files.
 # Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README, "Operations").
 serve-prod: install

@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import formset_factory
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -31,6 +32,7 @@ from .intake import (
     find_name_duplicates,
     propose,
 )
+from .pagination import EstimatedCountPaginator
 
 # -- permissions --------------------------------------------------------------
 
@@ -224,6 +226,13 @@ class OutcomeInline(StaffReadable, admin.StackedInline):
 # -- records --------------------------------------------------------------------------
 
 
+def count_of(model, field: str):
+    """A per-row count as a correlated subquery, so only the rows a page shows are counted
+    (a GROUP BY over the whole table took seconds at 200,000 meetings, issue 6)."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
+
+
 def counted(field: str, description: str):
     """A sortable list column showing an annotated count."""
 
@@ -260,6 +269,8 @@ class OfficialAdmin(MergeAdmin):
     list_display = ["name", "honorific", "post_count", "meeting_count"]
     ordering = ["name"]
     list_filter = ["honorific", ("posts__organisation", admin.RelatedOnlyFieldListFilter)]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
@@ -270,7 +281,10 @@ class OfficialAdmin(MergeAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(post_count=Count("posts", distinct=True), meeting_count=Count("participations", distinct=True))
+            .annotate(
+                post_count=count_of(models.Post, "official"),
+                meeting_count=count_of(models.Participation, "official"),
+            )
         )
 
 
@@ -335,9 +349,13 @@ class MeetingAdmin(EditorsAdmin):
         "kind",
         "date_precision",
         "source__status",
-        ("areas", admin.RelatedOnlyFieldListFilter),
-        ("organisations", admin.RelatedOnlyFieldListFilter),
+        "areas",
+        "organisations",
     ]
+    # At 200,000 meetings: no COUNT(*) of the whole table on every page (issue 6).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
     list_select_related = ["source"]
     search_fields = ["title", "summary", "venue", "city", "participants__name"]
     autocomplete_fields = ["source"]
@@ -361,7 +379,8 @@ class MeetingAdmin(EditorsAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                participant_count=Count("participations", distinct=True), area_count=Count("area_links", distinct=True)
+                participant_count=count_of(models.Participation, "meeting"),
+                area_count=count_of(models.MeetingArea, "meeting"),
             )
         )
 

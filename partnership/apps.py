@@ -7,5 +7,9 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()
+
         # Registers SQLite's partnership_unaccent() before any connection opens.
         from . import search  # noqa: F401

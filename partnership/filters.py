@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
@@ -287,16 +288,7 @@ class MeetingFilter(PartnershipFilterSet):
                 stack.extend(children.get(node, []))
             return found
 
-        current = MeetingArea.objects.filter(meeting__in=self.qs.order_by().values("pk"))
-        # An area without sub-areas: a grouped count (a meeting links an area once: meeting_area_unique).
-        counts = dict(current.values_list("area_id").annotate(count=Count("pk")).order_by())
-        # An area with sub-areas counts each meeting once, however many of its areas it discussed.
-        branches = [pk for pk, *_ in areas if pk in children]
-        if branches:
-            rolled_up = current.aggregate(
-                **{f"area_{pk}": Count("meeting_id", filter=Q(area_id__in=below(pk)), distinct=True) for pk in branches}
-            )
-            counts.update({pk: rolled_up[f"area_{pk}"] for pk in branches})
+        counts = _subtree_counts(self.qs, {pk: below(pk) for pk, *_ in areas}) if areas else {}
         by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
         selected = self._selected("area")
         out = []
@@ -364,6 +356,26 @@ class MeetingFilter(PartnershipFilterSet):
             "agreement": self.agreement_facets(),
             "kind": self.kind_facets(),
         }
+
+
+def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
+    """For each area, how many of the meetings discussed it or an area below it.
+
+    One GROUP BY over the links joined to a small (area, ancestor) table, where one
+    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings (issue 6).
+    """
+    pairs = [(area, root) for root, below in subtrees.items() for area in below]
+    subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (
+        f"WITH closure(area_id, root_id) AS (VALUES {values}) "
+        "SELECT closure.root_id, COUNT(DISTINCT link.meeting_id) "
+        f"FROM {MeetingArea._meta.db_table} link JOIN closure ON closure.area_id = link.area_id "
+        f"WHERE link.meeting_id IN ({subquery}) GROUP BY closure.root_id"
+    )
+    with connections[meetings.db].cursor() as cursor:
+        cursor.execute(sql, [value for pair in pairs for value in pair] + list(params))
+        return dict(cursor.fetchall())
 
 
 def _values(row: dict) -> tuple:

@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,6 +25,7 @@ from .names import name_key, strip_accents
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
+RANK_CANDIDATES = 200
 CONFIG = "partnership_search"
 
 # The columns of each kind's search document, in the order the GIN indexes of
@@ -136,11 +138,16 @@ def matching(queryset, query: str):
 def ranked(queryset, query: str):
     """matching(), best first: words in the title count most."""
     words = terms(query)
-    queryset = matching(queryset, query)
+    base, queryset = queryset, matching(queryset, query)
     if not words:
         return queryset
     title = TITLES.get(queryset.model, "name")
     if _is_postgresql(queryset):
+        # Rank the first RANK_CANDIDATES matches the index gives, not every match: ranking re-reads
+        # each row's document, which took seconds for a word in most of 200,000 meetings (issue 6).
+        # The outer query starts from the unmatched rows, so no document is read twice.
+        candidates = queryset.order_by().values("pk")[:RANK_CANDIDATES]
+        queryset = base.filter(pk__in=candidates)
         tsquery = _TsQuery(Value(_tsquery(words)))
         rank = _TsRank(_TsVector(*map(_column, DOCUMENTS[queryset.model])), tsquery, Value(1))
         title_hit = Case(When(Q(_Matches(_TsVector(F(title)), tsquery)), then=Value(1.0)), default=Value(0.0))
@@ -231,11 +238,20 @@ class Hit:
     kind: Kind
     record: object
     rank: float
-    snippet: SafeString
+    query: str
 
     @property
     def title(self) -> str:
         return str(getattr(self.record, TITLES.get(self.kind.model, "name")))
+
+    @cached_property
+    def snippet(self) -> SafeString:
+        """Cut and highlighted when a page shows this hit, never for the hits on other pages (issue 6)."""
+        text = _snippet_text(self.record)
+        aliases = getattr(self.record, "aliases", None) or []
+        if not _has_prefix(text, self.query) and aliases:
+            text = "Also written: " + ", ".join(aliases)
+        return highlight(text, self.query)
 
 
 def _snippet_text(record) -> str:
@@ -251,11 +267,7 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> list[Hit]:
         if kinds and kind.key not in kinds:
             continue
         for record in ranked(kind.queryset(), query)[:per_kind]:
-            text = _snippet_text(record)
-            aliases = getattr(record, "aliases", None) or []
-            if not _has_prefix(text, query) and aliases:
-                text = "Also written: " + ", ".join(aliases)
-            hits.append(Hit(kind, record, record.search_rank, highlight(text, query)))
+            hits.append(Hit(kind, record, record.search_rank, query))
     hits.sort(key=lambda hit: -hit.rank)
     return hits
 

@@ -104,6 +104,22 @@ DATABASES = {
     )
 }
 
+# Redis when REDIS_URL is set (shared by all workers); local memory otherwise (partnership/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnership"}
+    )
+}
+CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
+# Whole public pages for anonymous visitors (partnership.cache.cached_page); counts and facets are cached regardless.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
+# The benchmark's ceiling view at /bench/baseline/ (issue 6); off unless asked for.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username before the password is even checked.
     "partnership.auth.ThrottledLoginBackend",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -43,3 +44,6 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include((public_patterns, "partnership"))),
 ]
+
+if settings.BENCH_BASELINE:
+    urlpatterns.append(path("bench/baseline/", views.baseline, name="bench-baseline"))

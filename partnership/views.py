@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from . import search
+from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
     Agreement,
@@ -33,17 +35,58 @@ PER_PAGE = 25
 # Detail pages show the latest related meetings and link to the filtered list for the rest.
 DETAIL_LIMIT = 50
 SEARCH_PER_KIND = 50
+# Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
+MAX_PAGES = 40
 
 
-def _page(request, items, per_page=PER_PAGE):
+class BoundedPaginator(Paginator):
+    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache (issue 6)."""
+
+    def __init__(self, *args, count_key: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key:
+            return cached(self.count_key, lambda: Paginator.count.func(self))
+        return super().count
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
+
+    @property
+    def truncated(self) -> bool:
+        return Paginator.num_pages.func(self) > MAX_PAGES
+
+    def page(self, number):
+        """With a cache key, any page costs what the first does: the keys of every offered page are
+        read once per query (one LIMIT, no deep OFFSET) and cached until an editor saves."""
+        if not self.count_key:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = cached(
+            f"keys:{self.count_key}",
+            lambda: list(self.object_list.values_list("pk", flat=True)[: MAX_PAGES * self.per_page]),
+        )
+        shown = keys[bottom : bottom + self.per_page]
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=shown)}
+        return self._get_page([rows[pk] for pk in shown if pk in rows], number, self)
+
+
+def _page(request, items, per_page=PER_PAGE, count_key=""):
     """(page, error): the requested page, or why it cannot be given."""
     number = request.GET.get("page") or "1"
     if not (number.isascii() and number.isdigit() and int(number) >= 1):
         return None, "The page number must be a whole number, 1 or more."
-    paginator = Paginator(items, per_page)
+    paginator = BoundedPaginator(items, per_page, count_key=count_key)
     try:
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
+        if paginator.truncated and int(number) > MAX_PAGES:
+            return None, f"Pages stop at {MAX_PAGES}: narrow the filters, or sort oldest first, to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
@@ -52,7 +95,9 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
     errors = []
     page = None
     if filterset.is_valid():
-        page, page_error = _page(request, filterset.qs, per_page)
+        # Counts and facets are cached per query until an editor saves (partnership/cache.py).
+        key = f"{type(filterset).__name__}:{filterset.query_string}"
+        page, page_error = _page(request, filterset.qs, per_page, count_key=f"count:{key}")
         if page_error:
             errors.append(page_error)
     else:
@@ -68,27 +113,35 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
         chips=filterset.chips() if not errors else [],
     )
     if facets and not errors:
-        context["facets"] = filterset.facets()
-        context["years"] = filterset.year_histogram()
+        context["facets"], context["years"] = cached(
+            f"facets:{key}", lambda: (filterset.facets(), filterset.year_histogram())
+        )
     return render(request, template, context, status=400 if errors else 200)
 
 
+def _home_counts():
+    return [
+        ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
+        ("Officials", Official.objects.count(), "partnership:official-list"),
+        ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
+        ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
+        ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
+        ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
+    ]
+
+
+@cached_page
 def home(request):
     context = {
-        "counts": [
-            ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
-            ("Officials", Official.objects.count(), "partnership:official-list"),
-            ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
-            ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
-            ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
-            ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
-        ],
+        # Exact counts, cached until an editor saves (issue 6).
+        "counts": cached("home:counts", _home_counts),
         "meetings": Meeting.objects.public()[:5],
-        "area_tree": CooperationArea.objects.tree(),
+        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.tree())),
     }
     return render(request, "partnership/home.html", context)
 
 
+@cached_page
 def meeting_list(request):
     queryset = Meeting.objects.public()
     return _list(
@@ -99,6 +152,7 @@ def meeting_list(request):
     )
 
 
+@cached_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
         Meeting.objects.public()
@@ -118,6 +172,7 @@ def meeting_detail(request, slug):
     return render(request, "partnership/meeting_detail.html", {"meeting": meeting})
 
 
+@cached_page
 def official_list(request):
     queryset = Official.objects.prefetch_related(Prefetch("posts", Post.objects.select_related("organisation")))
     return _list(
@@ -127,6 +182,7 @@ def official_list(request):
     )
 
 
+@cached_page
 def official_detail(request, slug):
     official = get_object_or_404(Official, slug=slug)
     posts = official.posts.select_related("organisation", "source")
@@ -139,6 +195,7 @@ def official_detail(request, slug):
     return render(request, "partnership/official_detail.html", context)
 
 
+@cached_page
 def organisation_list(request):
     queryset = Organisation.objects.select_related("parent")
     return _list(
@@ -148,6 +205,7 @@ def organisation_list(request):
     )
 
 
+@cached_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
     context = {
@@ -165,10 +223,12 @@ def organisation_detail(request, slug):
     return render(request, "partnership/organisation_detail.html", context)
 
 
+@cached_page
 def area_list(request):
     return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
 
 
+@cached_page
 def area_detail(request, slug):
     area = get_object_or_404(CooperationArea.objects.select_related("parent"), slug=slug)
     context = {
@@ -188,6 +248,7 @@ def area_detail(request, slug):
     return render(request, "partnership/area_detail.html", context)
 
 
+@cached_page
 def agreement_list(request):
     queryset = Agreement.objects.annotate(
         meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public()))
@@ -199,6 +260,7 @@ def agreement_list(request):
     )
 
 
+@cached_page
 def agreement_detail(request, slug):
     agreement = get_object_or_404(Agreement.objects.select_related("source"), slug=slug)
     context = {
@@ -218,6 +280,7 @@ def agreement_detail(request, slug):
     return render(request, "partnership/agreement_detail.html", context)
 
 
+@cached_page
 def release_list(request):
     queryset = PressRelease.objects.published().select_related("publisher")
     return _list(
@@ -227,6 +290,7 @@ def release_list(request):
     )
 
 
+@cached_page
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
     context = {
@@ -244,6 +308,7 @@ def release_detail(request, slug):
     return render(request, "partnership/release_detail.html", context)
 
 
+@cached_page
 def search_page(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -282,3 +347,8 @@ def suggest(request):
     records = search.ranked(kinds[kind].queryset(), query)[:10] if query.strip() else []
     title = search.TITLES.get(kinds[kind].model, "name")
     return JsonResponse({"results": [{"value": r.slug, "label": getattr(r, title)} for r in records]})
+
+
+def baseline(request):
+    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    return HttpResponse("ok\n", content_type="text/plain")

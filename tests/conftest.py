@@ -25,3 +25,12 @@ def seeded_once(django_db_setup, django_db_blocker):
     """The fixture loaded once for a whole session of read-only tests."""
     with django_db_blocker.unblock():
         load_dataset(fixture_data())
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache: rolled-back rows must not be served from an earlier test's cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
