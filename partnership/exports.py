@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -44,7 +44,7 @@ PAGE_PARAMETERS = {"page", "page_size"}
 
 def public_facts(queryset: QuerySet) -> QuerySet:
     """Rows with no source or a published one: a fact drawn from a draft stays hidden."""
-    return queryset.filter(Q(source__isnull=True) | Q(source__status=ReleaseStatus.PUBLISHED))
+    return queryset.public()
 
 
 # -- filters: one FilterSet per list, shared with the pages and the API --------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
@@ -365,7 +366,10 @@ def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
     COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings (issue 6).
     """
     pairs = [(area, root) for root, below in subtrees.items() for area in below]
-    subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+    try:
+        subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # the filters already rule every meeting out (e.g. a search matching none)
+        return {}
     values = ", ".join(["(%s, %s)"] * len(pairs))
     sql = (
         f"WITH closure(area_id, root_id) AS (VALUES {values}) "

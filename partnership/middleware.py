@@ -2,7 +2,7 @@
 
 import re
 
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 
 # C0 control characters other than tab, LF and CR: no page takes them, XML (feeds) cannot
 # carry them, and PostgreSQL refuses NUL in text.
@@ -20,13 +20,21 @@ def guard_query(get_response):
 
     def middleware(request):
         if CONTROL.search(request.path):
-            return HttpResponseBadRequest("Control characters are not allowed in a URL.")
+            return refuse(request, "(path)")
         for key, values in request.GET.lists():  # raises TooManyFieldsSent: a 400
             if CONTROL.search(key) or any(CONTROL.search(value) for value in values):
-                return HttpResponseBadRequest("Control characters are not allowed in a URL.")
+                return refuse(request, CONTROL.sub("?", key))
         return get_response(request)
 
     return middleware
+
+
+def refuse(request, parameter: str):
+    """A 400 in the caller's language: JSON naming the parameter for the API and exports, text elsewhere."""
+    message = "Control characters are not allowed in a URL."
+    if request.path.startswith(("/api/", "/export/")):
+        return JsonResponse({"detail": "Bad query parameters.", "errors": {parameter: [message]}}, status=400)
+    return HttpResponseBadRequest(message)
 
 
 class MergedRecordRedirectMiddleware:

@@ -25,6 +25,18 @@ def check_partial_date(errors: dict, field: str, value, precision: str) -> None:
         errors[field] = f"A date known to the {precision} is stored as the first day of that {precision}."
 
 
+class PublicQuerySet(models.QuerySet):
+    def public(self):
+        """Rows the public may see: reference data (people, organisations, areas) always is."""
+        return self.all()
+
+
+class SourcedQuerySet(models.QuerySet):
+    def public(self):
+        """Facts the public may see: entered by hand, or drawn from a published release."""
+        return self.filter(Q(source__isnull=True) | Q(source__status=ReleaseStatus.PUBLISHED))
+
+
 class NamedRecord(models.Model):
     """A record with a display name, a slug and alternative spellings."""
 
@@ -35,6 +47,8 @@ class NamedRecord(models.Model):
         help_text="Other spellings and short forms used in releases, e.g. “Jenca” or “SG Minh”.",
     )
     description = models.TextField(blank=True, help_text="Markdown.")
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -72,6 +86,8 @@ class Sourced(models.Model):
     source_paragraph = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Paragraph of the release (1 is the first)."
     )
+
+    objects = SourcedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -232,7 +248,7 @@ class Post(Sourced):
         return starts and ends
 
 
-class CooperationAreaQuerySet(models.QuerySet):
+class CooperationAreaQuerySet(PublicQuerySet):
     def descendant_ids(self, roots) -> set[int]:
         """Ids of the given areas and every area below them (one query: the tree is small)."""
         children: dict[int | None, list[int]] = {}
@@ -350,6 +366,9 @@ class Agreement(NamedRecord, Sourced):
         help_text="Frameworks or earlier agreements this one builds on.",
     )
 
+    # An agreement first reported in a draft stays hidden with it (Sourced's queryset, not NamedRecord's).
+    objects = SourcedQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         constraints = [*Sourced.Meta.constraints]
@@ -390,6 +409,8 @@ class PressReleaseQuerySet(models.QuerySet):
     def published(self):
         """Releases the public may see."""
         return self.filter(status=ReleaseStatus.PUBLISHED)
+
+    public = published
 
 
 class PressRelease(models.Model):
@@ -445,7 +466,7 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SourcedQuerySet):
     def public(self):
         """Meetings whose source release is published (drafts stay hidden)."""
         return self.filter(source__status=ReleaseStatus.PUBLISHED)

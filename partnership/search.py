@@ -215,11 +215,7 @@ class Kind:
     model: type
 
     def queryset(self):
-        if self.model is Meeting:
-            return Meeting.objects.public()
-        if self.model is PressRelease:
-            return PressRelease.objects.published()
-        return self.model._default_manager.all()
+        return self.model.objects.public()
 
 
 KINDS = [

@@ -125,7 +125,7 @@ def _home_counts():
         ("Officials", Official.objects.count(), "partnership:official-list"),
         ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
         ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
-        ("Agreements", Agreement.objects.count(), "partnership:agreement-list"),
+        ("Agreements", Agreement.objects.public().count(), "partnership:agreement-list"),
         ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
     ]
 
@@ -164,8 +164,10 @@ def meeting_detail(request, slug):
             ),
             Prefetch("organisation_links", MeetingOrganisation.objects.select_related("organisation", "source")),
             Prefetch("area_links", MeetingArea.objects.select_related("area", "source").order_by("area__name")),
-            Prefetch("agreement_links", MeetingAgreement.objects.select_related("agreement", "source")),
-            Prefetch("outcomes", Outcome.objects.select_related("source").prefetch_related("areas", "agreements")),
+            Prefetch("agreement_links", MeetingAgreement.objects.public().select_related("agreement", "source")),
+            Prefetch(
+                "outcomes", Outcome.objects.public().select_related("source").prefetch_related("areas", "agreements")
+            ),
         ),
         slug=slug,
     )
@@ -174,7 +176,9 @@ def meeting_detail(request, slug):
 
 @cached_page
 def official_list(request):
-    queryset = Official.objects.prefetch_related(Prefetch("posts", Post.objects.select_related("organisation")))
+    queryset = Official.objects.prefetch_related(
+        Prefetch("posts", Post.objects.public().select_related("organisation"))
+    )
     return _list(
         request,
         template="partnership/official_list.html",
@@ -185,7 +189,7 @@ def official_list(request):
 @cached_page
 def official_detail(request, slug):
     official = get_object_or_404(Official, slug=slug)
-    posts = official.posts.select_related("organisation", "source")
+    posts = official.posts.public().select_related("organisation", "source")
     participations = (
         Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
         .select_related("meeting", "post__organisation", "source")
@@ -211,9 +215,9 @@ def organisation_detail(request, slug):
     context = {
         "organisation": organisation,
         "children": organisation.children.all(),
-        "posts": organisation.posts.select_related("official", "source"),
+        "posts": organisation.posts.public().select_related("official", "source"),
         "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation)[:DETAIL_LIMIT],
-        "agreements": organisation.agreements.all(),
+        "agreements": organisation.agreements.public(),
         "releases": organisation.press_releases.published(),
         "relationships": Relationship.objects.filter(
             Q(from_organisation=organisation) | Q(to_organisation=organisation)
@@ -242,7 +246,7 @@ def area_detail(request, slug):
         "outcomes": Outcome.objects.filter(areas=area, meeting__in=Meeting.objects.public()).select_related(
             "meeting", "source"
         )[:DETAIL_LIMIT],
-        "agreements": area.agreements.all(),
+        "agreements": area.agreements.public(),
         "limit": DETAIL_LIMIT,
     }
     return render(request, "partnership/area_detail.html", context)
@@ -250,9 +254,11 @@ def area_detail(request, slug):
 
 @cached_page
 def agreement_list(request):
-    queryset = Agreement.objects.annotate(
-        meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public()))
-    ).order_by("title")
+    queryset = (
+        Agreement.objects.public()
+        .annotate(meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public())))
+        .order_by("title")
+    )
     return _list(
         request,
         template="partnership/agreement_list.html",
@@ -262,7 +268,7 @@ def agreement_list(request):
 
 @cached_page
 def agreement_detail(request, slug):
-    agreement = get_object_or_404(Agreement.objects.select_related("source"), slug=slug)
+    agreement = get_object_or_404(Agreement.objects.public().select_related("source"), slug=slug)
     context = {
         "agreement": agreement,
         "parties": agreement.parties.all(),

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from partnership.admin import history_token
 from partnership.dataset import dump_dataset, load_dataset
 from partnership.models import CooperationArea, PressRelease
 
@@ -44,9 +45,16 @@ def edited(seeded, admin_client):
     area = CooperationArea.objects.get(slug="maritime-security")
     response = admin_client.post(
         reverse("admin:partnership_cooperationarea_change", args=[area.pk]),
-        {"name": area.name, "slug": area.slug, "aliases": "[]", "description": "Edited.", "parent": area.parent_id},
+        {
+            "name": area.name,
+            "slug": area.slug,
+            "aliases": "[]",
+            "description": "Edited.",
+            "parent": area.parent_id,
+            "version": history_token(area),
+        },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
 
 
 def test_the_dataset_export_loads_into_an_empty_database_unchanged(edited):

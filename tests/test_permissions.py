@@ -66,27 +66,7 @@ def draft(seeded):
     return {"release": release, "meeting": meeting, "agreement": agreement}
 
 
-# Leaks these tests found in the pages of issue 3, left to the pages' owner to fix: each is
-# an expected failure until then, and shows as XPASS once fixed (then drop it from here).
-POST_LEAK = "a post whose source is a draft release is listed (views: officials' posts are not filtered by source)"
-AGREEMENT_LEAK = "an agreement whose source is a draft release is shown (views and search: agreements not filtered)"
-KNOWN_LEAKS = {
-    "/officials/": POST_LEAK,
-    "/officials/miroslav-jenca/": POST_LEAK,
-    "/organisations/united-nations/": "a post or agreement whose source is a draft release is listed",
-    "/agreements/": AGREEMENT_LEAK,
-}
-KNOWN_SEARCH_LEAKS = {"/agreements/": AGREEMENT_LEAK, "/search/": AGREEMENT_LEAK}
-
-
-def with_known_leaks(paths, leaks=KNOWN_LEAKS):
-    return [
-        pytest.param(path, marks=pytest.mark.xfail(reason=leaks[path], strict=False)) if path in leaks else path
-        for path in paths
-    ]
-
-
-@pytest.mark.parametrize("path", with_known_leaks(PUBLIC_PATHS))
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_no_public_page_mentions_a_draft(client, draft, path):
     response = client.get(path)
     assert response.status_code < 500
@@ -97,7 +77,7 @@ def test_no_public_page_mentions_a_draft(client, draft, path):
 SEARCHABLE = [path for path, params in PUBLIC if "q" in params] or ["/"]
 
 
-@pytest.mark.parametrize("path", with_known_leaks(SEARCHABLE, KNOWN_SEARCH_LEAKS))
+@pytest.mark.parametrize("path", SEARCHABLE)
 def test_searching_for_a_draft_finds_nothing(client, draft, path):
     """List and search pages filtered by the draft's words show none of it."""
     response = client.get(path, {"q": MARK})
@@ -111,7 +91,6 @@ def test_a_draft_release_and_its_meeting_are_404(client, draft):
     assert client.get(draft["meeting"].get_absolute_url()).status_code == 404
 
 
-@pytest.mark.xfail(reason="agreement pages do not yet hide agreements known only from a draft (views: issue 3)")
 def test_an_agreement_known_only_from_a_draft_is_404(client, draft):
     assert client.get(draft["agreement"].get_absolute_url()).status_code == 404
 
