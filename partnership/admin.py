@@ -21,7 +21,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import models, services
 from .dates import PartialDate
-from .editor_preview import render_release_preview
 from .intake import (
     Known,
     KnownNames,
@@ -32,6 +31,7 @@ from .intake import (
     find_name_duplicates,
     propose,
 )
+from .markdown import render_markdown
 from .pagination import EstimatedCountPaginator
 
 # -- permissions --------------------------------------------------------------
@@ -548,7 +548,9 @@ class PressReleaseAdmin(EditorsAdmin):
             return HttpResponse(status=405)
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        return HttpResponse(render_release_preview(request.POST.get("text", "")), content_type="text/html")
+        # The public page's renderer and allow-list: the preview is what readers will see.
+        text = request.POST.get("text", "")
+        return HttpResponse(render_markdown(text, paragraph_anchors=True), content_type="text/html")
 
     def extract_view(self, request, object_id):
         """Propose records from the release; the editor corrects and confirms; nothing is written before."""
