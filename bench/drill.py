@@ -25,6 +25,7 @@ import glob
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -186,6 +187,9 @@ def login(username: str, password: str) -> dict:
     return cookies
 
 
+VERSION = re.compile(r'name="version" value="([^"]*)"')
+
+
 def area_form(cookies: dict, name: str, description: str = "") -> dict:
     return {
         "csrfmiddlewaretoken": cookies["csrftoken"],
@@ -279,6 +283,14 @@ def writer(phase: Phase, stop: float, writes: Writes, index: int, cookies: dict,
             form = area_form(cookies, text)
 
         def call(path=path, form=form):
+            if path.endswith("/change/"):
+                # As an editor does: open the form, then save it with the version it was opened at
+                # (the admin refuses a save over someone else's newer one, docs/decisions/0005).
+                status, _, body, _ = request("GET", path, cookies=cookies)
+                version = VERSION.search((body or b"").decode("utf-8", "replace"))
+                if status != 200 or not version:
+                    return False, f"GET {path} {status} (no version field)", None
+                form = {**form, "version": version.group(1)}
             status, location, _, _ = request("POST", path, cookies=cookies, form=form)
             ok = status == 302 and "/login/" not in location and not location.endswith(("/add/", "/change/"))
             return ok, f"POST {path} {status} {location}", None
