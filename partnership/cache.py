@@ -38,8 +38,12 @@ def invalidate() -> None:
 
 
 def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
-    """compute(), kept in the cache for this generation of the data."""
-    full_key = f"partnership:g{generation()}:{key}"
+    """compute(), kept in the cache for this generation of the data.
+
+    The key is hashed: it carries a visitor's query string, which may be long or odd, and
+    cache backends limit keys (memcached to 250 printable characters).
+    """
+    full_key = f"partnership:g{generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
