@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import exports, feeds, sitemaps, views
+from .api.views import not_found as api_not_found
 from .api.views import router as api_router
 
 public_patterns = [
@@ -37,6 +38,7 @@ api_patterns = [
     path("", include(api_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*/$", api_not_found),
 ]
 
 urlpatterns = [

@@ -238,3 +238,11 @@ def test_any_query_string_gets_a_200_400_or_404_never_a_500(client, seeded, kind
     response = client.get(f"/api/{kind}/", params)
     assert response.status_code in {200, 400, 404}
     assert response["Content-Type"] == "application/json"
+
+
+def test_an_unrouted_api_url_is_a_json_404_and_a_missing_slash_still_redirects(client, db):
+    """The router refuses a slug with a dot; the answer is still the API's JSON, not the site's page."""
+    response = client.get("/api/releases/a.b/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert client.get("/api/meetings").status_code == 301

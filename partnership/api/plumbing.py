@@ -29,6 +29,13 @@ class Pagination(PageNumberPagination):
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
 
+    def get_schema_operation_parameters(self, view):
+        """As DRF's, with the minimum of 1 that paginate_queryset enforces (a larger page_size is capped)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 class FilterBackend(DjangoFilterBackend):
     """The view's FilterSet, refusing unknown parameters as well as malformed ones (400, by name)."""

@@ -5,15 +5,18 @@ Each reads the same public QuerySet, FilterSet and prefetches as the exports
 """
 
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django_filters import ModelMultipleChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
 from partnership.exports import EXPORTS, public_facts
+from partnership.filters import YearFilter
 from partnership.models import Agreement, CooperationArea, Meeting, Official, Organisation, Outcome, PressRelease
 
 from .plumbing import FilterBackend
@@ -30,12 +33,34 @@ from .serializers import (
 
 
 class SlugFilterExtension(DjangoFilterExtension):
-    """Documents slug filters (?area=a&area=b) as repeatable strings, which drf-spectacular cannot guess."""
+    """Documents slug filters (?area=a&area=b) as repeatable strings, years as bounded integers
+    and empty values as allowed, which drf-spectacular cannot guess."""
 
     target_class = "partnership.api.plumbing.FilterBackend"
     priority = 1
 
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            # As in the pages' forms, an empty filter (?date_before=) is no filter.
+            parameter["allowEmptyValue"] = True
+        return parameters
+
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if isinstance(filter_field, YearFilter):
+            # A whole year within the form's bounds, not any number (schemathesis found year=0 and 2015.5).
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    description=filter_field.label or field_name,
+                    schema={
+                        **build_basic_type(OpenApiTypes.INT),
+                        "minimum": filter_field.extra["min_value"],
+                        "maximum": filter_field.extra["max_value"],
+                    },
+                )
+            ]
         if not isinstance(filter_field, ModelMultipleChoiceFilter):
             return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         return [
@@ -49,9 +74,34 @@ class SlugFilterExtension(DjangoFilterExtension):
         ]
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class BadParametersSerializer(ErrorSerializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class RecordSchema(AutoSchema):
+    """Documents the errors every operation can answer with, beside the 200.
+
+    400: a malformed or unknown query parameter (plumbing.FilterBackend, Pagination);
+    404: no such slug, or a page past the last; 429: throttled.
+    """
+
+    def get_response_serializers(self):
+        return {
+            200: super().get_response_serializers(),
+            400: BadParametersSerializer,
+            404: ErrorSerializer,
+            429: ErrorSerializer,
+        }
+
+
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """A record kind: list (filtered, paginated) and detail by slug; drafts never appear."""
 
+    schema = RecordSchema()
     kind: str = ""
     extra_prefetch: list = []
     lookup_field = "slug"
@@ -122,6 +172,13 @@ class ReleaseViewSet(RecordViewSet):
     serializer_class = ReleaseSerializer
     filterset_class = EXPORTS[kind].filterset_class
     queryset = PressRelease.objects.none()
+
+
+def not_found(request, *args, **kwargs):
+    """Any other URL under /api/ ending in a slash (e.g. a slug with a dot, which the router's
+    pattern refuses): the API's JSON 404, not the site's HTML page. URLs without the slash are
+    left to APPEND_SLASH."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 router = DefaultRouter()
