@@ -137,6 +137,11 @@ class EditorsAdmin(StaffReadable, SimpleHistoryAdmin):
     view_on_site = True
     list_per_page = 50
 
+    def get_queryset(self, request):
+        columns = {name: getattr(self, name, None) for name in self.list_display if isinstance(name, str)}
+        counts = {name: column.count for name, column in columns.items() if hasattr(column, "count")}
+        return super().get_queryset(request).annotate(**counts)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a revert for anyone who may read the history: reverting is a change.
         if request.method == "POST" and not self.has_change_permission(request):
@@ -233,14 +238,16 @@ def count_of(model, field: str):
     return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
 
 
-def counted(field: str, description: str):
-    """A sortable list column showing an annotated count."""
+def counted(field: str, description: str, model, link: str):
+    """A sortable list column counting the model's rows whose `link` points at the record;
+    EditorsAdmin.get_queryset annotates it (as `field`) for every such column shown."""
 
     def column(model_admin, obj):
         return getattr(obj, field)
 
     column.short_description = description
     column.admin_order_field = field
+    column.count = count_of(model, link)
     return column
 
 
@@ -253,15 +260,8 @@ class OrganisationAdmin(MergeAdmin):
     search_fields = ["name", "acronym", "aliases", "slug"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
-    post_count = counted("post_count", "posts")
-    meeting_count = counted("meeting_count", "meetings")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(post_count=Count("posts", distinct=True), meeting_count=Count("meeting_links", distinct=True))
-        )
+    post_count = counted("post_count", "posts", models.Post, "organisation")
+    meeting_count = counted("meeting_count", "meetings", models.MeetingOrganisation, "organisation")
 
 
 @admin.register(models.Official)
@@ -274,18 +274,8 @@ class OfficialAdmin(MergeAdmin):
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
-    post_count = counted("post_count", "posts")
-    meeting_count = counted("meeting_count", "meetings")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                post_count=count_of(models.Post, "official"),
-                meeting_count=count_of(models.Participation, "official"),
-            )
-        )
+    post_count = counted("post_count", "posts", models.Post, "official")
+    meeting_count = counted("meeting_count", "meetings", models.Participation, "official")
 
 
 @admin.register(models.Post)
@@ -296,13 +286,10 @@ class PostAdmin(EditorsAdmin):
     list_select_related = ["official", "organisation"]
     search_fields = ["title", "official__name", "official__aliases", "organisation__name"]
     autocomplete_fields = ["official", "organisation", "source"]
-    participation_count = counted("participation_count", "meetings")
+    participation_count = counted("participation_count", "meetings", models.Participation, "post")
 
     def view_on_site(self, obj):
         return obj.official.get_absolute_url()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participation_count=Count("participations", distinct=True))
 
 
 @admin.register(models.CooperationArea)
@@ -314,17 +301,8 @@ class CooperationAreaAdmin(MergeAdmin):
     search_fields = ["name", "aliases", "slug"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
-    meeting_count = counted("meeting_count", "meetings")
-    agreement_count = counted("agreement_count", "agreements")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                meeting_count=Count("meeting_links", distinct=True), agreement_count=Count("agreements", distinct=True)
-            )
-        )
+    meeting_count = counted("meeting_count", "meetings", models.MeetingArea, "area")
+    agreement_count = counted("agreement_count", "agreements", models.Agreement.areas.through, "cooperationarea")
 
 
 @admin.register(models.Agreement)
@@ -335,10 +313,7 @@ class AgreementAdmin(MergeAdmin):
     search_fields = ["title", "short_title", "aliases", "slug"]
     autocomplete_fields = ["parties", "areas", "takes_into_account", "source"]
     prepopulated_fields = {"slug": ["title"]}
-    meeting_count = counted("meeting_count", "meetings")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("meeting_links", distinct=True))
+    meeting_count = counted("meeting_count", "meetings", models.MeetingAgreement, "agreement")
 
 
 @admin.register(models.Meeting)
@@ -367,22 +342,12 @@ class MeetingAdmin(EditorsAdmin):
         MeetingAgreementInline,
         OutcomeInline,
     ]
-    participant_count = counted("participant_count", "participants")
-    area_count = counted("area_count", "areas")
+    participant_count = counted("participant_count", "participants", models.Participation, "meeting")
+    area_count = counted("area_count", "areas", models.MeetingArea, "meeting")
 
     @admin.display(boolean=True, description="public")
     def is_public(self, obj):
         return bool(obj.source_id and obj.source.is_published)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                participant_count=count_of(models.Participation, "meeting"),
-                area_count=count_of(models.MeetingArea, "meeting"),
-            )
-        )
 
 
 @admin.register(models.Relationship)
@@ -506,15 +471,12 @@ class PressReleaseAdmin(EditorsAdmin):
     date_hierarchy = "date"
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at"]
-    meeting_count = counted("meeting_count", "meetings")
+    meeting_count = counted("meeting_count", "meetings", models.Meeting, "source")
     change_form_template = "admin/partnership/pressrelease/change_form.html"
 
     class Media:
         js = ["partnership/admin/release-preview.js"]
         css = {"all": ["partnership/admin/editors.css"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("derived_meetings", distinct=True))
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None

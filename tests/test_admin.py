@@ -419,3 +419,20 @@ def test_second_of_two_concurrent_saves_is_refused(seeded):
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.parametrize(
+    ("path", "slug", "expected"),
+    [
+        ("/admin/partnership/meeting/", "2015-06-26-jenca-le-luong-minh", {"participant_count": 2, "area_count": 13}),
+        ("/admin/partnership/official/", "miroslav-jenca", {"post_count": 1, "meeting_count": 1}),
+        ("/admin/partnership/organisation/", "united-nations", {"post_count": 1, "meeting_count": 1}),
+        ("/admin/partnership/cooperationarea/", "sustainable-development", {"meeting_count": 1, "agreement_count": 2}),
+        ("/admin/partnership/agreement/", "joint-declaration-on-comprehensive-partnership", {"meeting_count": 1}),
+    ],
+)
+def test_changelists_count_each_records_links(admin_client, seeded, path, slug, expected):
+    """The count columns count the links of each row (one declared subquery per column)."""
+    response = admin_client.get(path)
+    (row,) = [record for record in response.context["cl"].result_list if record.slug == slug]
+    assert {name: getattr(row, name) for name in expected} == expected
