@@ -42,11 +42,6 @@ CHUNK_SIZE = 500
 PAGE_PARAMETERS = {"page", "page_size"}
 
 
-def public_facts(queryset: QuerySet) -> QuerySet:
-    """Rows with no source or a published one: a fact drawn from a draft stays hidden."""
-    return queryset.public()
-
-
 # -- filters: one FilterSet per list, shared with the pages and the API --------------
 
 
@@ -147,7 +142,7 @@ def _meetings():
 
 
 def _agreements():
-    return public_facts(Agreement.objects.select_related("source"))
+    return Agreement.objects.public().select_related("source")
 
 
 EXPORTS: dict[str, Export] = {
@@ -161,22 +156,22 @@ EXPORTS: dict[str, Export] = {
             prefetch=[
                 Prefetch(
                     "participations",
-                    queryset=public_facts(Participation.objects.select_related("official", "post__organisation")),
+                    queryset=Participation.objects.public().select_related("official", "post__organisation"),
                     to_attr="public_participations",
                 ),
                 Prefetch(
                     "organisation_links",
-                    queryset=public_facts(MeetingOrganisation.objects.select_related("organisation")),
+                    queryset=MeetingOrganisation.objects.public().select_related("organisation"),
                     to_attr="public_organisation_links",
                 ),
                 Prefetch(
                     "area_links",
-                    queryset=public_facts(MeetingArea.objects.select_related("area")),
+                    queryset=MeetingArea.objects.public().select_related("area"),
                     to_attr="public_area_links",
                 ),
                 Prefetch(
                     "agreement_links",
-                    queryset=public_facts(MeetingAgreement.objects.select_related("agreement")),
+                    queryset=MeetingAgreement.objects.public().select_related("agreement"),
                     to_attr="public_agreement_links",
                 ),
             ],
@@ -208,7 +203,7 @@ EXPORTS: dict[str, Export] = {
             prefetch=[
                 Prefetch(
                     "posts",
-                    queryset=public_facts(Post.objects.select_related("organisation", "source")),
+                    queryset=Post.objects.public().select_related("organisation", "source"),
                     to_attr="public_posts",
                 )
             ],

@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
-from partnership.exports import EXPORTS, public_facts
+from partnership.exports import EXPORTS
 from partnership.filters import YearFilter
 from partnership.models import Agreement, CooperationArea, Meeting, Official, Organisation, Outcome, PressRelease
 
@@ -122,7 +122,7 @@ class MeetingViewSet(RecordViewSet):
     extra_prefetch = [
         Prefetch(
             "outcomes",
-            queryset=public_facts(Outcome.objects.select_related("source")).prefetch_related("areas", "agreements"),
+            queryset=Outcome.objects.public().select_related("source").prefetch_related("areas", "agreements"),
             to_attr="public_outcomes",
         )
     ]
@@ -162,7 +162,7 @@ class AgreementViewSet(RecordViewSet):
     serializer_class = AgreementSerializer
     filterset_class = EXPORTS[kind].filterset_class
     queryset = Agreement.objects.none()
-    extra_prefetch = [Prefetch("takes_into_account", queryset=public_facts(Agreement.objects.all()))]
+    extra_prefetch = [Prefetch("takes_into_account", queryset=Agreement.objects.public())]
 
 
 class ReleaseViewSet(RecordViewSet):
