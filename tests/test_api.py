@@ -246,3 +246,12 @@ def test_an_unrouted_api_url_is_a_json_404_and_a_missing_slash_still_redirects(c
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert client.get("/api/meetings").status_code == 301
+
+
+@pytest.mark.parametrize("value", ["¹", "٣", "²0"])
+def test_non_ascii_digits_in_page_numbers_are_a_bad_request(client, db, value):
+    """str.isdigit() accepts superscripts and other scripts' digits that int() refuses (found by Hypothesis)."""
+    for name in ("page", "page_size"):
+        response = client.get("/api/officials/", {name: value})
+        assert response.status_code == 400
+        assert name in response.json()["errors"]

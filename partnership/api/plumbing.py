@@ -23,7 +23,7 @@ class Pagination(PageNumberPagination):
         errors = {}
         for name in (self.page_query_param, self.page_size_query_param):
             value = request.query_params.get(name)
-            if value is not None and value != "last" and not (value.isdigit() and int(value) >= 1):
+            if value is not None and value != "last" and not (value.isascii() and value.isdigit() and int(value) >= 1):
                 errors[name] = ["Expected a whole number of 1 or more."]
         if errors:
             raise ValidationError(errors)
