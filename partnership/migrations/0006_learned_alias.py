@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("partnership", "0004_merge_search_and_editors"),
+        ("partnership", "0005_stored_search_vectors"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
