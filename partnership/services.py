@@ -66,7 +66,9 @@ class AlreadyExtracted(ValidationError):
 
     def __init__(self, meeting: Meeting):
         self.meeting = meeting
-        super().__init__(f"This release was already extracted: it has the meeting “{meeting}”.", code="extracted")
+        super().__init__(
+            f"This release was already extracted: it already has a meeting, “{meeting}”.", code="extracted"
+        )
 
 
 @transaction.atomic
