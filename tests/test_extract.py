@@ -211,22 +211,49 @@ def test_save_and_extract_saves_the_release_then_opens_the_extract_screen(seeded
     client = client_for("editor")
     add = reverse("admin:partnership_pressrelease_add")
     assert 'name="_extract"' in client.get(add).content.decode()
-    data = {
-        "title": "A second copy",
-        "slug": "",
-        "publisher": models.Organisation.objects.get(slug="asean-secretariat").pk,
-        "dateline_place": "Bangkok",
-        "date": "2015-11-12",
-        "body": escap_draft().body,
-        "original_url": "",
-        "status": "draft",
-        "version": "",
-        "_extract": "Save and extract",
-    }
+    data = release_form_data(
+        title="A second copy", dateline_place="Bangkok", date="2015-11-12", body=escap_draft().body
+    )
+    data["_extract"] = "Save and extract"
     response = client.post(add, data)
     release = models.PressRelease.objects.get(title="A second copy")
     assert response.status_code == 302
     assert response["Location"] == extract_url(release)
+
+
+def release_form_data(**values) -> dict:
+    return {
+        "title": "",
+        "slug": "",
+        "publisher": models.Organisation.objects.get(slug="asean-secretariat").pk,
+        "dateline_place": "",
+        "date": "",
+        "body": "",
+        "original_url": "",
+        "status": "draft",
+        "version": "",
+        **values,
+    }
+
+
+def test_a_release_left_without_place_and_date_takes_them_from_its_dateline(seeded):
+    client = client_for("editor")
+    body = escap_draft().body
+    response = client.post(reverse("admin:partnership_pressrelease_add"), release_form_data(title="Copy", body=body))
+    assert response.status_code == 302
+    release = models.PressRelease.objects.get(title="Copy")
+    assert (release.dateline_place, release.date.isoformat()) == ("Bangkok", "2015-11-12")
+
+
+def test_a_release_without_a_dateline_must_be_given_its_place_and_date(seeded):
+    client = client_for("editor")
+    data = release_form_data(title="No dateline", body="The two sides met and agreed to cooperate.")
+    response = client.post(reverse("admin:partnership_pressrelease_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give the date: the text has no dateline to read it from." in page
+    assert "Give the dateline place: the text has no dateline to read it from." in page
+    assert not models.PressRelease.objects.filter(title="No dateline").exists()
 
 
 def test_readers_among_staff_get_no_save_and_extract_button(seeded):
