@@ -270,16 +270,17 @@ class Section:
 
     key: str
     title: str
+    noun: str
     form: type[forms.Form]
     records: bool = True  # rows that name a record (matched, highlighted, learned)
 
 
 SECTIONS = [
-    Section("officials", "Officials", ProposedOfficialForm),
-    Section("organisations", "Organisations", ProposedOrganisationForm),
-    Section("areas", "Cooperation areas", ProposedAreaForm),
-    Section("agreements", "Agreements and documents", ProposedAgreementForm),
-    Section("outcomes", "Outcomes", ProposedOutcomeForm, records=False),
+    Section("officials", "Officials", "official", ProposedOfficialForm),
+    Section("organisations", "Organisations", "organisation", ProposedOrganisationForm),
+    Section("areas", "Cooperation areas", "cooperation area", ProposedAreaForm),
+    Section("agreements", "Agreements and documents", "agreement or document", ProposedAgreementForm),
+    Section("outcomes", "Outcomes", "outcome", ProposedOutcomeForm, records=False),
 ]
 
 
@@ -382,6 +383,7 @@ class ExtractViewMixin:
                     {
                         "key": section.key,
                         "title": section.title,
+                        "noun": section.noun,
                         "formset": formsets[section.key],
                         "records": section.records,
                     }
