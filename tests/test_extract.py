@@ -133,6 +133,28 @@ def test_an_added_row_naming_what_is_not_in_the_text_asks_for_its_paragraph(seed
     assert not release.derived_meetings.exists()
 
 
+def test_tampered_rows_get_form_errors_not_a_crash(seeded):
+    release = escap_draft()
+    client = client_for("editor")
+    response = client.get(extract_url(release))
+    data = proposal_data(
+        response,
+        **{
+            "officials-0-match": "not-a-number",
+            "officials-1-match": "999999",
+            "officials-2-paragraph": "99",
+            "areas-0-parent": "-1",
+            "outcomes-0-kind": "invented",
+        },
+    )
+    response = client.post(extract_url(release), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Select a valid choice") >= 4
+    assert "The release has 4 paragraphs." in page
+    assert not release.derived_meetings.exists()
+
+
 def test_a_spelling_another_record_goes_by_is_not_learned(seeded):
     jenca = models.Official.objects.get(slug="miroslav-jenca")
     minh = models.Official.objects.get(slug="le-luong-minh")

@@ -81,9 +81,24 @@ class ParagraphMixin:
         return data
 
 
-def autocomplete(model, field: str, placeholder: str) -> AutocompleteSelect:
+class RecordSearch(AutocompleteSelect):
+    """The admin's autocomplete; a posted value that is no record id re-renders as empty (Django's would fail)."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.choices.queryset.model._meta.pk
+        ids = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return super().optgroups(name, ids, attr)
+
+
+def autocomplete(model, field: str, placeholder: str) -> RecordSearch:
     """Search-as-you-type over the records a model field points at (the admin's autocomplete endpoint)."""
-    return AutocompleteSelect(model._meta.get_field(field), admin.site, attrs={"data-placeholder": placeholder})
+    return RecordSearch(model._meta.get_field(field), admin.site, attrs={"data-placeholder": placeholder})
 
 
 class MeetingProposalForm(forms.Form):
