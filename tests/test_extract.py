@@ -179,10 +179,17 @@ def test_a_new_area_goes_under_the_broader_area_the_editor_picks(seeded):
     release = escap_draft()
     client = client_for("editor")
     response = client.get(extract_url(release))
-    row = row_of(response, "areas", "Connectivity")
-    response = client.post(extract_url(release), proposal_data(response, **{f"areas-{row}-parent": str(pillar.pk)}))
-    assert response.status_code == 302
-    assert models.CooperationArea.objects.get(name="Connectivity").parent == pillar
+    row = extra_row(response, "areas")
+    data = proposal_data(
+        response,
+        **{
+            "areas-TOTAL_FORMS": str(row + 1),
+            f"areas-{row}-name": "Annual consultations",
+            f"areas-{row}-parent": str(pillar.pk),
+        },
+    )
+    assert client.post(extract_url(release), data).status_code == 302
+    assert models.CooperationArea.objects.get(name="Annual consultations").parent == pillar
 
 
 def test_the_summary_and_outcomes_are_the_editors(seeded):

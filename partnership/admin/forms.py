@@ -139,13 +139,20 @@ class PressReleaseForm(EditorsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Staff who may only read get a form without fields.
         for name, (_, where) in self.READ_FROM_TEXT.items():
+            if name not in self.fields:
+                continue
             self.fields[name].required = False
             self.fields[name].help_text = f"Left empty: read from the text's {where}."
 
     def clean(self):
         cleaned = super().clean()
-        missing = [name for name in self.READ_FROM_TEXT if not cleaned.get(name) and name not in self.errors]
+        missing = [
+            name
+            for name in self.READ_FROM_TEXT
+            if name in self.fields and not cleaned.get(name) and name not in self.errors
+        ]
         if not missing:
             return cleaned
         proposal = propose(cleaned["body"], KnownNames()) if cleaned.get("body") else None
