@@ -6,9 +6,11 @@ a missing browser or axe-core fails the test; on a dev machine it is skipped.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from partnership.dataset import load_dataset
 
@@ -104,7 +106,7 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     page.go_back()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
     page.get_by_role("link", name="Miroslav Jenča").first.click()
-    page.locator("#meetings + ul").get_by_role("link").first.click()
+    page.locator("#meetings-2015 + ul").get_by_role("link").first.click()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
 
     page.get_by_role("searchbox", name="Search everything").fill("JENCA")
@@ -131,3 +133,58 @@ def test_other_pages_have_no_serious_accessibility_violations(browser_page, site
     for number, path in enumerate(OTHER_PAGES, 1):
         browser_page.goto(site + path)
         check(browser_page, f"6-other-{number}")
+
+
+@pytest.fixture
+def busy_site(transactional_db, live_server):
+    """A few hundred synthetic meetings beside the shipped release: enough for every picture to have shape."""
+    call_command("seed_demo", meetings=300)
+    load_dataset(fixture_data())
+    return live_server.url
+
+
+@pytest.mark.parametrize(("width", "height", "device"), [(1280, 900, "desktop"), (375, 800, "phone")])
+def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, width, height, device):
+    """Each picture opens clean at both widths; a bar (clicked) and a network link and a city (from the
+    keyboard) each lead to the filtered list they stand for, with the count they showed."""
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+
+    page.goto(busy_site + "/meetings/")
+    bar = page.locator("figure.year-chart svg g.band-0 a").last  # the latest year, all meetings
+    label = bar.get_attribute("aria-label")
+    year, count = re.match(r"(\d{4}): ([\d,]+) meetings?$", label).groups()
+    check(page, f"7-{device}-meetings-chart")
+    bar.click()
+    page.wait_for_url(f"**/meetings/?year={year}")
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{count} meetings?$")).is_visible()
+
+    page.goto(busy_site + "/meetings/network/")
+    assert page.locator("svg circle.node").count() > 20
+    check(page, f"8-{device}-network")
+    edge = page.locator("g.edges a").last  # the strongest link, drawn on top
+    names = re.match(r"(.+) and (.+): (\d+) meetings? together$", edge.get_attribute("aria-label")).groups()
+    edge.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/meetings/\?official=[^&]+&official=[^&]+$"))
+    chips = page.get_by_role("region", name="Active filters")
+    assert chips.get_by_text(f"Official: {names[0]}").is_visible()
+    assert chips.get_by_text(f"Official: {names[1]}").is_visible()
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{names[2]} meetings?$")).is_visible()
+
+    page.goto(busy_site + "/meetings/map/")
+    check(page, f"9-{device}-map")
+    city = page.locator("svg.map-svg a").first
+    name, count = re.match(r"(.+): ([\d,]+) meetings?$", city.get_attribute("aria-label")).groups()
+    city.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/meetings/\?city=[\w-]+$"))
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{count} meetings?$")).is_visible()
+
+    page.locator("section.results ul.records a").first.click()
+    page.wait_for_url(re.compile(r".*/meetings/[\w-]+/$"))
+    page.locator("#participants + ul a").first.click()
+    page.wait_for_url("**/officials/*/")
+    assert page.locator("figure.career").is_visible()
+    assert page.get_by_role("heading", name="Most often met with").is_visible()
+    check(page, f"10-{device}-official")
