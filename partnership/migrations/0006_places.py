@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0004_merge_search_and_editors'),
+        ('partnership', '0005_stored_search_vectors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
