@@ -74,6 +74,11 @@ class YearChart:
     columns: list[str] = field(default_factory=list)
 
     @property
+    def wide(self) -> bool:
+        """Wide enough that a phone should scroll it rather than shrink it past reading."""
+        return self.width > 480
+
+    @property
     def tick_x(self) -> float:
         return self.plot_left - 6
 
@@ -101,7 +106,7 @@ def year_chart(
     years = list(range(first, last + 1))
     plot_left, plot_right = 48.0, 8.0
     slot = max(10.0, min(36.0, 640.0 / len(years)))
-    width = plot_left + slot * len(years) + plot_right
+    width = max(plot_left + slot * len(years) + plot_right, 320.0)  # room for the band labels
     label_every = max(1, math.ceil(34 / slot))
     bands, top = [], 22.0
     for index, (label, counts, url_for) in enumerate([("All meetings", totals, url_for_year), *series]):

@@ -10,6 +10,7 @@ from .api.views import router as api_router
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("search/", views.search_page, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("meetings/", views.meeting_list, name="meeting-list"),

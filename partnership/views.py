@@ -6,6 +6,7 @@ date, bad page, overlong query) answers 400 with the reason and no rows, never a
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
@@ -405,3 +406,13 @@ def meeting_map(request):
         template="partnership/meeting_map.html",
         build=lambda filterset: {"map": pictures.meeting_map(filterset)},
     )
+
+
+@cached_page
+def about(request):
+    context = {
+        "counts": cached("home:counts", _home_counts),
+        "licence_name": settings.DATA_LICENCE_NAME,
+        "licence_url": settings.DATA_LICENCE_URL,
+    }
+    return render(request, "partnership/about.html", context)

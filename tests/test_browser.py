@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
+from bench.synthetic import seed
 from partnership.dataset import load_dataset
 
 from .conftest import fixture_data
@@ -138,7 +138,7 @@ def test_other_pages_have_no_serious_accessibility_violations(browser_page, site
 @pytest.fixture
 def busy_site(transactional_db, live_server):
     """A few hundred synthetic meetings beside the shipped release: enough for every picture to have shape."""
-    call_command("seed_demo", meetings=300)
+    seed(meetings=300)
     load_dataset(fixture_data())
     return live_server.url
 
@@ -188,3 +188,37 @@ def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, widt
     assert page.locator("figure.career").is_visible()
     assert page.get_by_role("heading", name="Most often met with").is_visible()
     check(page, f"10-{device}-official")
+
+
+READING_PAGES = ["/meetings/", "/officials/miroslav-jenca/", "/meetings/2015-06-26-jenca-le-luong-minh/", "/about/"]
+
+
+def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page, site):
+    """The dark scheme (from the system setting) and the print layout pass axe; on a phone the filter
+    panel starts folded and "Skip to results" takes focus to the results; a printed record carries its URL."""
+    page = browser_page
+    page.emulate_media(color_scheme="dark")
+    for number, path in enumerate(READING_PAGES, 1):
+        page.goto(site + path)
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 25, 30)"
+        check(page, f"11-dark-{number}")
+    page.emulate_media(color_scheme="light", media="print")
+    page.goto(site + "/meetings/2015-06-26-jenca-le-luong-minh/")
+    assert page.locator(".printed-from").is_visible()
+    assert "/meetings/2015-06-26-jenca-le-luong-minh/ on " in page.locator(".printed-from").inner_text()
+    assert not page.locator(".header-search").is_visible()
+    check(page, "12-print-meeting")
+    page.goto(site + "/meetings/?area=maritime-security")
+    assert not page.locator(".filters").is_visible()
+    check(page, "12-print-list")
+
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/meetings/")
+    assert page.locator("details.filter-panel").get_attribute("open") is None
+    assert not page.locator("#id_q").is_visible()
+    page.get_by_role("link", name="Skip to results").click()
+    assert page.evaluate("location.hash") == "#results-heading"
+    page.locator("details.filter-panel > summary").click()
+    assert page.locator("#id_q").is_visible()
+    check(page, "13-phone-filters-open")

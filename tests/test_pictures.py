@@ -6,10 +6,10 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.synthetic import seed
 from partnership import charts
 from partnership.models import City, Meeting, Official, Organisation, Participation, Post, Venue
 from partnership.places import city_named
@@ -47,8 +47,8 @@ def test_a_year_without_meetings_is_a_gap_not_a_missing_column():
     assert chart.years == [2010, 2011, 2012, 2013]
     bars = chart.bands[0].bars
     assert [bar.url for bar in bars] == ["?year=2010", "?year=2013"]
-    slot = (chart.plot_right - chart.plot_left) / 4
-    # the 2013 bar stands in the fourth column, in line with its label
+    slot = bars[0].width / 0.76
+    # the 2013 bar stands in the fourth column, centred on its label
     assert bars[1].x == pytest.approx(chart.plot_left + 3 * slot + slot * 0.12)
     assert (chart.plot_left + 3 * slot + slot / 2, "2013") in chart.year_labels
     assert bars[0].height == pytest.approx(3 * bars[1].height)
@@ -267,9 +267,9 @@ def _picture_pages() -> list[str]:
 
 def test_pictures_cost_the_same_queries_at_10_and_at_300_meetings(client):
     """Every page with a picture issues as many queries for 300 meetings as for 10."""
-    call_command("seed_demo", meetings=10)
+    seed(meetings=10)
     small = [_queries(client, path) for path in _picture_pages()]
-    call_command("seed_demo", meetings=300, replace=True)
+    seed(meetings=300, replace=True)
     large = [_queries(client, path) for path in _picture_pages()]
     assert small == large
 
@@ -288,3 +288,11 @@ def test_the_dataset_carries_places_with_their_coordinates_and_names(seeded):
     data["cities"][-1]["latitude"] = 123
     with pytest.raises(DatasetError, match=r"cities\[1\]"):
         load_dataset(data)
+
+
+def test_a_chart_of_few_years_stays_small_and_a_long_one_scrolls_on_phones():
+    """A single year is drawn at its own small size, not stretched to the page; many years get 'wide'."""
+    one = charts.year_chart({2015: 1}, url_for_year=str)
+    assert one.width == 320 and not one.wide
+    many = charts.year_chart(dict.fromkeys(range(1977, 2027), 1), url_for_year=str)
+    assert many.wide
