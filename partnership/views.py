@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from . import pictures, search
+from . import pictures, search, thesaurus
 from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
@@ -243,7 +243,14 @@ def organisation_detail(request, slug):
 
 @cached_page
 def area_list(request):
-    return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
+    return render(request, "partnership/area_list.html", {"area_tree": thesaurus.area_tree()})
+
+
+@cached_page
+def area_vocabulary(request, extension):
+    """The areas as a SKOS vocabulary (Turtle or JSON-LD), for other thesauri and tools."""
+    body, content_type = thesaurus.skos_export(request.build_absolute_uri("/"), extension)
+    return HttpResponse(body, content_type=content_type)
 
 
 @cached_page
@@ -314,7 +321,13 @@ def release_list(request):
 @cached_page
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
+    return release_page(request, release)
+
+
+def release_page(request, release, *, preview: bool = False):
+    """A release's public page; `preview` marks a draft shown to staff from the admin (never cached)."""
     context = {
+        "preview": preview,
         "release": release,
         "meetings": release.derived_meetings.all(),
         "agreements": release.derived_agreements.all(),

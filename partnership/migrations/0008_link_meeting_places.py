@@ -26,6 +26,6 @@ def unlink(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0006_places")]
+    dependencies = [("partnership", "0007_places")]
 
     operations = [migrations.RunPython(link, unlink)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0005_stored_search_vectors'),
+        ('partnership', '0006_learned_alias'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
