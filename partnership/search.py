@@ -318,7 +318,7 @@ class Hit:
 
     @cached_property
     def snippet(self) -> SafeString:
-        """Cut and highlighted when a page shows this hit, never for the hits on other pages (issue 6)."""
+        """Cut and highlighted when a page shows this hit, never for the hits on other pages."""
         text = _snippet_text(self.record)
         aliases = getattr(self.record, "aliases", None) or []
         if not _has_prefix(text, self.query) and aliases:
