@@ -70,6 +70,19 @@ def test_the_autocomplete_finds_an_official_by_an_alias(seeded):
     assert [r["text"] for r in response.json()["results"]] == ["Le Luong Minh"]
 
 
+def test_possible_matches_are_flagged_with_a_button_to_choose_each(seeded):
+    factories.official(name="Maria Akhtar")
+    release = escap_draft()
+    response = client_for("editor").get(extract_url(release))
+    akhtar = section(response, "officials")[row_of(response, "officials", "Shamshad Akhtar")]
+    candidates = akhtar.initial["candidates"]
+    assert [c.name for c in candidates] == ["Maria Akhtar"], "a shared surname is a possible match, never applied"
+    assert akhtar.initial["match"] is None
+    page = response.content.decode()
+    assert "possible-badge" in page
+    assert f'data-id="{candidates[0].pk}" data-name="Maria Akhtar"' in page
+
+
 # -- confirming with corrections -------------------------------------------------------------------
 
 
