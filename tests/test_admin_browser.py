@@ -124,8 +124,9 @@ def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, liv
 HEADLINED_RELEASE = "\n\n".join(
     [
         "ASEAN and the UN agree to work together on climate change",
-        "JAKARTA, 6 March 2024 – Secretary-General Guterres and the Secretary-General of ASEAN, Dr Kao Kim Hourn, "
-        "met at the ASEAN Secretariat yesterday to discuss cooperation on climate change and maritime security.",
+        "JAKARTA, 6 March 2024 – UN Secretary-General António Manuel Guterres and the Secretary-General of ASEAN, "
+        "Dr Kao Kim Hourn, met at the ASEAN Secretariat yesterday to discuss cooperation on climate change and "
+        "maritime security.",
         "Mr Guterres welcomed ASEAN's leadership in the region, and both sides reviewed progress on the "
         "long-term plan.",
     ]
@@ -133,8 +134,8 @@ HEADLINED_RELEASE = "\n\n".join(
 LATER_RELEASE = "\n\n".join(
     [
         "ASEAN and the UN review their cooperation",
-        "JAKARTA, 2 May 2024 – Secretary-General Guterres met ASEAN Permanent Representatives at the ASEAN "
-        "Secretariat on Tuesday and reviewed the long-term plan with them.",
+        "JAKARTA, 2 May 2024 – UN Secretary-General António Manuel Guterres met ASEAN Permanent Representatives at "
+        "the ASEAN Secretariat on Tuesday and reviewed the long-term plan with them.",
         "Mr Guterres thanked ASEAN for its support of the United Nations.",
     ]
 )
@@ -143,7 +144,7 @@ LATER_RELEASE = "\n\n".join(
 def test_editor_corrects_a_surname_match_adds_a_missed_mention_and_the_next_release_is_matched(
     page, live_server, transactional_db
 ):
-    """The whole editor flow: a headline, a relative date and a surname shared with two officials."""
+    """The whole editor flow: a headline, a relative date and a surname shared with two existing officials."""
     load_dataset(fixture_data())
     right = models.Official.objects.create(name="António Guterres")
     models.Official.objects.create(name="Maria Guterres")
@@ -159,11 +160,12 @@ def test_editor_corrects_a_surname_match_adds_a_missed_mention_and_the_next_rele
     assert page.locator(".release-text mark.mention-officials", has_text="Guterres").count() >= 1
 
     # The surname alone is only a possible match: flagged, never applied; the editor chooses the right person.
-    possible = page.locator(".proposal-officials tr.possible")
-    assert possible.count() == 1
+    assert page.locator(".proposal-officials tr.possible").count() == 1
+    possible = page.locator("#" + page.locator(".proposal-officials tr.possible").get_attribute("id"))
     assert possible.locator(".choose-candidate").count() == 2
     possible.locator(".choose-candidate", has_text="António Guterres").click()
     assert possible.locator("select[name$='-match']").input_value() == str(right.pk)
+    assert "chosen" in possible.get_attribute("class")
 
     # A mention extraction missed: a new row, its record found by typing.
     page.click(".add-row[data-formset=agreements]")
