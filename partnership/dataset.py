@@ -7,11 +7,13 @@ the first bad value stops the load with a message naming the record and field.
 """
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from .dates import PartialDate, isoformat_partial_date
 from .models import (
@@ -132,6 +134,9 @@ class _Loader:
         self.load_named_tree("organisations", Organisation, ["name", "acronym", "kind"])
         self.load_named_tree("areas", CooperationArea, ["name"])
         self.load_releases()
+        # Releases load after the organisations that publish them; where records were first seen, after both.
+        self.load_first_seen("organisations", Organisation)
+        self.load_first_seen("areas", CooperationArea)
         self.load_officials()
         self.load_agreements()
         self.load_meetings()
@@ -152,6 +157,16 @@ class _Loader:
             instance = model._default_manager.get(slug=row["slug"])
             parent = row.get("parent")
             instance.parent = self.ref(label, "parent", model, parent) if parent else None
+            self.save(label, instance)
+
+    def first_seen(self, label: str, row: dict) -> PressRelease | None:
+        slug = row.get("first_seen")
+        return self.ref(label, "first_seen", PressRelease, slug) if slug not in (None, "") else None
+
+    def load_first_seen(self, key: str, model):
+        for label, row in self.items(key):
+            instance = model._default_manager.get(slug=row["slug"])
+            instance.first_seen = self.first_seen(label, row)
             self.save(label, instance)
 
     def load_releases(self):
@@ -185,6 +200,7 @@ class _Loader:
                     "honorific": row.get("honorific", ""),
                     "aliases": self.strings(label, row, "aliases"),
                     "description": row.get("description", ""),
+                    "first_seen": self.first_seen(label, row),
                 },
             )
             for index, post_row in enumerate(row.get("posts", [])):
@@ -343,35 +359,77 @@ def load_dataset_file(path: str | Path) -> dict[str, int]:
     return load_dataset(data)
 
 
-def _source(fact) -> dict:
-    if not fact.source_id:
-        return {}
-    return {"source": fact.source.slug, "paragraph": fact.source_paragraph}
+CHUNK_SIZE = 500
 
 
-def _slugs(manager) -> list[str]:
-    return [record.slug for record in manager.all()]
+def _release(release, public: bool) -> str | None:
+    """A release's slug, as a reference; in the public dataset only a published release is named."""
+    if release is None or (public and not release.is_published):
+        return None
+    return release.slug
 
 
-def dump_dataset(*, releases=None) -> dict:
-    """Every record and link, in the format load_dataset reads."""
-    releases = PressRelease.objects.select_related("publisher") if releases is None else releases
+def _source(fact, public: bool = False) -> dict:
+    slug = _release(fact.source if fact.source_id else None, public)
+    return {"source": slug, "paragraph": fact.source_paragraph} if slug else {}
+
+
+def _slugs(records) -> list[str]:
+    return [record.slug for record in records]
+
+
+def dataset_sections(*, public: bool = False) -> dict[str, Iterator[dict]]:
+    """Every record and link, section by section, in the format load_dataset reads.
+
+    Each section is a generator reading its rows chunk by chunk (`.iterator()`, prefetching
+    per chunk), so a whole dataset is written in constant memory. With public, each section
+    reads through the public rule (models.py): no draft, nothing drawn only from one, and no
+    reference to anything left out, so the result loads into an empty database.
+    """
+
+    def read(queryset):
+        return queryset.public() if public else queryset.all()
+
+    def listed(relation: str, queryset) -> Prefetch:
+        return Prefetch(relation, queryset=read(queryset), to_attr=f"listed_{relation}")
+
+    def rows(queryset, row):
+        return (row(record) for record in queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE))
 
     def named(record, **extra):
         return {"slug": record.slug, **extra, "aliases": record.aliases, "description": record.description}
 
+    def first_seen(record) -> dict:
+        slug = _release(record.first_seen, public)
+        return {"first_seen": slug} if slug else {}
+
+    def tree(model):
+        # A parent the public may not see is read as None (a prefetch of public parents only).
+        parents = Prefetch("parent", queryset=read(model.objects.all()))
+        return read(model.objects.all()).select_related("first_seen").prefetch_related(parents)
+
+    releases = PressRelease.objects.select_related("publisher")
+    posts = Post.objects.select_related("organisation", "source")
+    participations = Participation.objects.select_related("official", "source").with_public_post()
     return {
-        "format": FORMAT,
-        "organisations": [
-            named(o, name=o.name, acronym=o.acronym, kind=o.kind, parent=o.parent.slug if o.parent else None)
-            for o in Organisation.objects.select_related("parent").order_by("pk")
-        ],
-        "areas": [
-            named(a, name=a.name, parent=a.parent.slug if a.parent else None)
-            for a in CooperationArea.objects.select_related("parent").order_by("pk")
-        ],
-        "releases": [
-            {
+        "organisations": rows(
+            tree(Organisation),
+            lambda o: named(
+                o,
+                name=o.name,
+                acronym=o.acronym,
+                kind=o.kind,
+                parent=o.parent.slug if o.parent else None,
+                **first_seen(o),
+            ),
+        ),
+        "areas": rows(
+            tree(CooperationArea),
+            lambda a: named(a, name=a.name, parent=a.parent.slug if a.parent else None, **first_seen(a)),
+        ),
+        "releases": rows(
+            read(releases),
+            lambda r: {
                 "slug": r.slug,
                 "title": r.title,
                 "publisher": r.publisher.slug,
@@ -380,11 +438,11 @@ def dump_dataset(*, releases=None) -> dict:
                 "body": r.body,
                 "original_url": r.original_url,
                 "status": r.status,
-            }
-            for r in releases.order_by("pk")
-        ],
-        "officials": [
-            named(
+            },
+        ),
+        "officials": rows(
+            read(Official.objects.all()).select_related("first_seen").prefetch_related(listed("posts", posts)),
+            lambda o: named(
                 o,
                 name=o.name,
                 honorific=o.honorific,
@@ -394,32 +452,51 @@ def dump_dataset(*, releases=None) -> dict:
                         "title": p.title,
                         "start": isoformat_partial_date(p.start_date, p.start_precision) or None,
                         "end": isoformat_partial_date(p.end_date, p.end_precision) or None,
-                        **_source(p),
+                        **_source(p, public),
                     }
-                    for p in o.posts.all()
+                    for p in o.listed_posts
                 ],
-            )
-            for o in Official.objects.prefetch_related("posts__organisation", "posts__source").order_by("pk")
-        ],
-        "agreements": [
-            named(
+                **first_seen(o),
+            ),
+        ),
+        "agreements": rows(
+            read(Agreement.objects.all())
+            .select_related("source")
+            .prefetch_related(
+                listed("parties", Organisation.objects.all()),
+                listed("areas", CooperationArea.objects.all()),
+                listed("takes_into_account", Agreement.objects.all()),
+            ),
+            lambda a: named(
                 a,
                 title=a.title,
                 short_title=a.short_title,
                 kind=a.kind,
                 status=a.status,
                 signed=isoformat_partial_date(a.signed_date, a.signed_precision) or None,
-                parties=_slugs(a.parties),
-                areas=_slugs(a.areas),
-                takes_into_account=_slugs(a.takes_into_account),
-                **_source(a),
-            )
-            for a in Agreement.objects.prefetch_related("parties", "areas", "takes_into_account")
+                parties=_slugs(a.listed_parties),
+                areas=_slugs(a.listed_areas),
+                takes_into_account=_slugs(a.listed_takes_into_account),
+                **_source(a, public),
+            ),
+        ),
+        "meetings": rows(
+            read(Meeting.objects.all())
             .select_related("source")
-            .order_by("pk")
-        ],
-        "meetings": [
-            {
+            .prefetch_related(
+                listed("participations", participations),
+                listed("organisation_links", MeetingOrganisation.objects.select_related("organisation", "source")),
+                listed("area_links", MeetingArea.objects.select_related("area", "source")),
+                listed("agreement_links", MeetingAgreement.objects.select_related("agreement", "source")),
+                listed(
+                    "outcomes",
+                    Outcome.objects.select_related("source").prefetch_related(
+                        listed("areas", CooperationArea.objects.all()),
+                        listed("agreements", Agreement.objects.all()),
+                    ),
+                ),
+            ),
+            lambda m: {
                 "slug": m.slug,
                 "title": m.title,
                 "date": isoformat_partial_date(m.date, m.date_precision),
@@ -427,60 +504,66 @@ def dump_dataset(*, releases=None) -> dict:
                 "city": m.city,
                 "kind": m.kind,
                 "summary": m.summary,
-                **_source(m),
+                **_source(m, public),
                 "participants": [
                     {
                         "official": p.official.slug,
                         "role": p.role,
-                        "post": p.post.title if p.post else None,
-                        **_source(p),
+                        "post": getattr(p.public_post if public else p.post, "title", None),
+                        **_source(p, public),
                     }
-                    for p in m.participations.all()
+                    for p in m.listed_participations
                 ],
                 "organisations": [
-                    {"organisation": x.organisation.slug, **_source(x)} for x in m.organisation_links.all()
+                    {"organisation": x.organisation.slug, **_source(x, public)} for x in m.listed_organisation_links
                 ],
-                "areas": [{"area": x.area.slug, **_source(x)} for x in m.area_links.all()],
-                "agreements": [{"agreement": x.agreement.slug, **_source(x)} for x in m.agreement_links.all()],
+                "areas": [{"area": x.area.slug, **_source(x, public)} for x in m.listed_area_links],
+                "agreements": [{"agreement": x.agreement.slug, **_source(x, public)} for x in m.listed_agreement_links],
                 "outcomes": [
                     {
                         "kind": x.kind,
                         "text": x.text,
-                        "areas": _slugs(x.areas),
-                        "agreements": _slugs(x.agreements),
-                        **_source(x),
+                        "areas": _slugs(x.listed_areas),
+                        "agreements": _slugs(x.listed_agreements),
+                        **_source(x, public),
                     }
-                    for x in m.outcomes.all()
+                    for x in m.listed_outcomes
                 ],
-            }
-            for m in Meeting.objects.select_related("source")
-            .prefetch_related(
-                "participations__official",
-                "participations__post",
-                "participations__source",
-                "organisation_links__organisation",
-                "organisation_links__source",
-                "area_links__area",
-                "area_links__source",
-                "agreement_links__agreement",
-                "agreement_links__source",
-                "outcomes__areas",
-                "outcomes__agreements",
-                "outcomes__source",
-            )
-            .order_by("pk")
-        ],
-        "relationships": [
-            {
+            },
+        ),
+        "relationships": rows(
+            read(Relationship.objects.all()).select_related("from_organisation", "to_organisation", "source"),
+            lambda r: {
                 "from": r.from_organisation.slug,
                 "to": r.to_organisation.slug,
                 "kind": r.kind,
                 "since": isoformat_partial_date(r.since_date, r.since_precision) or None,
                 "description": r.description,
-                **_source(r),
-            }
-            for r in Relationship.objects.select_related("from_organisation", "to_organisation", "source").order_by(
-                "pk"
-            )
-        ],
+                **_source(r, public),
+            },
+        ),
     }
+
+
+def dump_dataset(*, public: bool = False) -> dict:
+    """Every record and link (with public, only what the public may see), in the format load_dataset reads."""
+    return {"format": FORMAT, **{key: list(rows) for key, rows in dataset_sections(public=public).items()}}
+
+
+def dataset_json(header: dict, *, public: bool = False, batch: int = CHUNK_SIZE) -> Iterator[str]:
+    """The dataset as JSON text, piece by piece: header keys first, then each section row by row."""
+    yield "{\n"
+    for key, value in {"format": FORMAT, **header}.items():
+        yield f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n"
+    sections = dataset_sections(public=public)
+    for index, (key, rows) in enumerate(sections.items()):
+        yield f"{json.dumps(key)}: ["
+        pieces, separator = [], "\n"
+        for row in rows:
+            pieces.append(separator + json.dumps(row, ensure_ascii=False))
+            separator = ",\n"
+            if len(pieces) >= batch:
+                yield "".join(pieces)
+                pieces = []
+        yield "".join(pieces) + ("\n]" if separator != "\n" else "]") + (",\n" if index < len(sections) - 1 else "\n")
+    yield "}\n"

@@ -7,15 +7,17 @@ choice would give. An area includes the areas below it. These filters render as 
 inputs (never a list of every record); pages offer their choices as facets instead.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django_filters.widgets import SuffixedMultiWidget
 
 from . import search
 from .models import (
@@ -146,9 +148,10 @@ class PartnershipFilterSet(django_filters.FilterSet):
     @property
     def pickers(self) -> list[dict]:
         """The record filters, each with the search kind its search-as-you-type input asks for."""
-        kinds = {kind.model: kind.key for kind in search.KINDS}
+        from .kinds import BY_MODEL  # the registry names these FilterSets, so it is read here, not at import
+
         return [
-            {"name": name, "kind": kinds[f.queryset.model], "label": f.label}
+            {"name": name, "kind": BY_MODEL[f.queryset.model].key, "label": f.label}
             for name, f in self.filters.items()
             if isinstance(f, SlugsFilter)
         ]
@@ -205,14 +208,16 @@ class MeetingFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     area = SlugsFilter(
-        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.public(), method="filter_area"
     )
-    official = SlugsFilter(label="Official", noun="official", queryset=Official.objects.all(), method="filter_official")
+    official = SlugsFilter(
+        label="Official", noun="official", queryset=Official.objects.public(), method="filter_official"
+    )
     organisation = SlugsFilter(
-        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+        label="Organisation", noun="organisation", queryset=Organisation.objects.public(), method="filter_organisation"
     )
     agreement = SlugsFilter(
-        label="Agreement", noun="agreement", queryset=Agreement.objects.all(), method="filter_agreement"
+        label="Agreement", noun="agreement", queryset=Agreement.objects.public(), method="filter_agreement"
     )
     date_after = django_filters.DateFilter(
         label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
@@ -245,21 +250,21 @@ class MeetingFilter(PartnershipFilterSet):
         return _each(
             queryset,
             officials,
-            lambda o: Exists(Participation.objects.filter(meeting=OuterRef("pk"), official=o)),
+            lambda o: Exists(Participation.objects.public().filter(meeting=OuterRef("pk"), official=o)),
         )
 
     def filter_organisation(self, queryset, name, organisations):
         return _each(
             queryset,
             organisations,
-            lambda o: Exists(MeetingOrganisation.objects.filter(meeting=OuterRef("pk"), organisation=o)),
+            lambda o: Exists(MeetingOrganisation.objects.public().filter(meeting=OuterRef("pk"), organisation=o)),
         )
 
     def filter_agreement(self, queryset, name, agreements):
         return _each(
             queryset,
             agreements,
-            lambda a: Exists(MeetingAgreement.objects.filter(meeting=OuterRef("pk"), agreement=a)),
+            lambda a: Exists(MeetingAgreement.objects.public().filter(meeting=OuterRef("pk"), agreement=a)),
         )
 
     # -- facets: counts over the current result, one aggregate query each ---------------
@@ -276,7 +281,7 @@ class MeetingFilter(PartnershipFilterSet):
 
     def area_facets(self) -> list[FacetChoice]:
         """The area tree with, for each area, how many current meetings discussed it or an area below it."""
-        areas = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        areas = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
         children: dict = {}
         for pk, _slug, _name, parent_id in areas:
             children.setdefault(parent_id, []).append(pk)
@@ -307,7 +312,8 @@ class MeetingFilter(PartnershipFilterSet):
 
     def _link_facets(self, model, field: str, name: str) -> list[FacetChoice]:
         rows = (
-            model.objects.filter(meeting__in=self.qs.order_by().values("pk"))
+            model.objects.public()
+            .filter(meeting__in=self.qs.order_by().values("pk"))
             .values(f"{field}__slug", f"{field}__name" if field != "agreement" else f"{field}__title")
             # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
             .annotate(count=Count("meeting_id"))
@@ -368,17 +374,21 @@ def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
     pairs = [(area, root) for root, below in subtrees.items() for area in below]
     try:
         subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+        # Only public links count: a draft's area on a published meeting is no facet.
+        links, link_params = (
+            MeetingArea.objects.public().order_by().values("meeting_id", "area_id").query.sql_with_params()
+        )
     except EmptyResultSet:  # the filters already rule every meeting out (e.g. a search matching none)
         return {}
     values = ", ".join(["(%s, %s)"] * len(pairs))
     sql = (
         f"WITH closure(area_id, root_id) AS (VALUES {values}) "
         "SELECT closure.root_id, COUNT(DISTINCT link.meeting_id) "
-        f"FROM {MeetingArea._meta.db_table} link JOIN closure ON closure.area_id = link.area_id "
+        f"FROM ({links}) link JOIN closure ON closure.area_id = link.area_id "
         f"WHERE link.meeting_id IN ({subquery}) GROUP BY closure.root_id"
     )
     with connections[meetings.db].cursor() as cursor:
-        cursor.execute(sql, [value for pair in pairs for value in pair] + list(params))
+        cursor.execute(sql, [value for pair in pairs for value in pair] + list(link_params) + list(params))
         return dict(cursor.fetchall())
 
 
@@ -391,7 +401,7 @@ class OfficialFilter(PartnershipFilterSet):
 
     q = SearchFilter(label="Name")
     organisation = SlugsFilter(
-        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+        label="Organisation", noun="organisation", queryset=Organisation.objects.public(), method="filter_organisation"
     )
     post = django_filters.CharFilter(label="Post title", max_length=200, method="filter_post")
     year = YearFilter(label="Met in", method="filter_year")
@@ -402,18 +412,20 @@ class OfficialFilter(PartnershipFilterSet):
 
     def filter_organisation(self, queryset, name, organisations):
         return _each(
-            queryset, organisations, lambda o: Exists(Post.objects.filter(official=OuterRef("pk"), organisation=o))
+            queryset,
+            organisations,
+            lambda o: Exists(Post.objects.public().filter(official=OuterRef("pk"), organisation=o)),
         )
 
     def filter_post(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Exists(Post.objects.filter(official=OuterRef("pk"), title__icontains=value)))
+        return queryset.filter(Exists(Post.objects.public().filter(official=OuterRef("pk"), title__icontains=value)))
 
     def filter_year(self, queryset, name, year):
-        meetings = Meeting.objects.public().filter(date__year=year)
-        return queryset.filter(Exists(Participation.objects.filter(official=OuterRef("pk"), meeting__in=meetings)))
+        attended = Participation.objects.public().filter(official=OuterRef("pk"), meeting__date__year=year)
+        return queryset.filter(Exists(attended))
 
 
 class OrganisationFilter(PartnershipFilterSet):
@@ -424,7 +436,10 @@ class OrganisationFilter(PartnershipFilterSet):
         label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
-        label="Parent organisation", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+        label="Parent organisation",
+        noun="organisation",
+        queryset=Organisation.objects.public(),
+        field_name="parent__slug",
     )
 
     class Meta:
@@ -447,12 +462,12 @@ class AgreementFilter(PartnershipFilterSet):
         empty_label="Any status",
     )
     area = SlugsFilter(
-        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.public(), method="filter_area"
     )
     party = SlugsFilter(
         label="Party",
         noun="organisation",
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.public(),
         field_name="parties__slug",
         conjoined=True,
     )
@@ -481,7 +496,7 @@ class PressReleaseFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     publisher = SlugsFilter(
-        label="Publisher", noun="organisation", queryset=Organisation.objects.all(), field_name="publisher__slug"
+        label="Publisher", noun="organisation", queryset=Organisation.objects.public(), field_name="publisher__slug"
     )
     year = YearFilter(label="Year", field_name="date", lookup_expr="year")
     date_after = django_filters.DateFilter(
@@ -494,3 +509,43 @@ class PressReleaseFilter(PartnershipFilterSet):
     class Meta:
         model = PressRelease
         fields = []
+
+
+# -- binding: one validation of query parameters for pages and data out -------------
+
+
+class FilterError(ValueError):
+    """Unknown or malformed query parameters, by parameter name."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
+
+
+def parameter_names(filterset) -> set[str]:
+    """The query parameters a FilterSet reads, including range suffixes such as date_after."""
+    names = set()
+    for name, form_field in filterset.form.fields.items():
+        widget = form_field.widget
+        if isinstance(widget, SuffixedMultiWidget):
+            names.update(widget.suffixed(name, suffix) for suffix in widget.suffixes)
+        else:
+            names.add(name)
+    return names
+
+
+def bind_filters(filterset_class, params, queryset: QuerySet, *, request=None, ignore: Iterable[str] = ()):
+    """A bound, valid FilterSet; FilterError names every unknown or malformed parameter."""
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    known = parameter_names(filterset) | set(ignore)
+    errors = {
+        name: [f"Unknown parameter. Known parameters: {', '.join(sorted(known))}."]
+        for name in params
+        if name not in known
+    }
+    if not filterset.is_valid():
+        for name, messages in filterset.errors.items():
+            errors.setdefault(name, []).extend(str(message) for message in messages)
+    if errors:
+        raise FilterError(errors)
+    return filterset

@@ -11,6 +11,7 @@ Python for the shown rows only, so both databases show the same thing
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -22,6 +23,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 from .names import name_key, strip_accents
+
+if TYPE_CHECKING:
+    from .kinds import Kind
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -207,38 +211,15 @@ def highlight(text: str, query: str, *, width: int = 240) -> SafeString:
 
 
 @dataclass
-class Kind:
-    """A searchable record kind: its public rows, its name on the page and its snippet text."""
-
-    key: str
-    label: str
-    model: type
-
-    def queryset(self):
-        return self.model.objects.public()
-
-
-KINDS = [
-    Kind("official", "Official", Official),
-    Kind("organisation", "Organisation", Organisation),
-    Kind("area", "Cooperation area", CooperationArea),
-    Kind("agreement", "Agreement", Agreement),
-    Kind("meeting", "Meeting", Meeting),
-    Kind("release", "Press release", PressRelease),
-]
-KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
-
-
-@dataclass
 class Hit:
-    kind: Kind
+    kind: "Kind"
     record: object
     rank: float
     query: str
 
     @property
     def title(self) -> str:
-        return str(getattr(self.record, TITLES.get(self.kind.model, "name")))
+        return self.kind.title(self.record)
 
     @cached_property
     def snippet(self) -> SafeString:
@@ -258,11 +239,13 @@ def _snippet_text(record) -> str:
 
 def search(query: str, *, kinds=None, per_kind: int = 50) -> list[Hit]:
     """Every public record matching query, best first; one query per kind, snippets for those rows only."""
+    from .kinds import KINDS  # the registry names this module's documents, so it is read here, not at import
+
     hits = []
-    for kind in KINDS:
+    for kind in KINDS.values():
         if kinds and kind.key not in kinds:
             continue
-        for record in ranked(kind.queryset(), query)[:per_kind]:
+        for record in ranked(kind.model.objects.public(), query)[:per_kind]:
             hits.append(Hit(kind, record, record.search_rank, query))
     hits.sort(key=lambda hit: -hit.rank)
     return hits
