@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .filters import FilterError, bind_filters
-from .kinds import BY_PLURAL, Column, Kind
+from .kinds import BY_COLLECTION, Column, Kind
 
 CHUNK_SIZE = 500
 # Parameters a list page may carry that select a page, not rows; exports ignore them.
@@ -96,7 +96,7 @@ def rows(kind: Kind, queryset: QuerySet, absolute_url) -> Iterator[dict]:
 
 
 def _filtered(request, plural: str) -> tuple[Kind, QuerySet]:
-    kind = BY_PLURAL.get(plural)
+    kind = BY_COLLECTION.get(plural)
     if kind is None:
         raise Http404(f"No export of {plural}.")
     filterset = bind_filters(kind.filterset_class, request.GET, kind.public(), request=request, ignore=PAGE_PARAMETERS)

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from .exports import PAGE_PARAMETERS, bad_parameters
 from .filters import FilterError, bind_filters
-from .kinds import BY_PLURAL
+from .kinds import BY_COLLECTION
 
 FEED_SIZE = 50
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -41,7 +41,7 @@ class FilteredFeed(Feed):
             return bad_parameters(error)
 
     def get_object(self, request, *args, **kwargs):
-        kind = BY_PLURAL[self.kind]
+        kind = BY_COLLECTION[self.kind]
         filterset = bind_filters(
             kind.filterset_class, request.GET, kind.public(), request=request, ignore=PAGE_PARAMETERS
         )

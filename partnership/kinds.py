@@ -30,8 +30,9 @@ class Kind:
     """A record kind: its public read, filters, export columns, serializer and names."""
 
     key: str  # one record: search's and suggest's ?kind=, the URL names (meeting-list), the API basename
-    plural: str  # the lists: /export/meetings.csv, /api/meetings/, /feeds/meetings/, the sitemap section
+    collection: str  # the lists: /export/meetings.csv, /api/meetings/, /feeds/meetings/, the sitemap section
     label: str
+    plural: str
     model: type
     public: Callable[[], QuerySet]  # the public list with what its rows show (partnership/selectors.py)
     filterset: type | None  # None: the list takes no filters, so any parameter is a 400 in data out
@@ -61,6 +62,11 @@ class Kind:
         return f"partnership:{self.key}-list"
 
     @property
+    def search_list_url_name(self) -> str | None:
+        """The list that takes the same words (`q`) as search, if the kind's list takes words."""
+        return self.list_url_name if "q" in self.filterset_class.base_filters else None
+
+    @property
     def detail_url_name(self) -> str:
         return f"partnership:{self.key}-detail"
 
@@ -76,12 +82,12 @@ class Kind:
         """Paths where this kind's public records show: list, exports, API, feed, and a few records' pages."""
         paths = [
             reverse(self.list_url_name),
-            reverse("partnership:export-csv", kwargs={"kind": self.plural}),
-            reverse("partnership:export-json", kwargs={"kind": self.plural}),
+            reverse("partnership:export-csv", kwargs={"kind": self.collection}),
+            reverse("partnership:export-json", kwargs={"kind": self.collection}),
             reverse(f"api:{self.key}-list"),
         ]
         if self.feed:
-            paths.append(reverse(f"partnership:feed-{self.plural}"))
+            paths.append(reverse(f"partnership:feed-{self.collection}"))
         for slug in self.public().order_by("pk").values_list("slug", flat=True)[:limit]:
             paths += [
                 reverse(self.detail_url_name, kwargs={"slug": slug}),
@@ -120,8 +126,9 @@ KINDS: dict[str, Kind] = {
     for kind in [
         Kind(
             key="official",
-            plural="officials",
+            collection="officials",
             label="Official",
+            plural="Officials",
             model=Official,
             public=selectors.officials,
             filterset=filters.OfficialFilter,
@@ -139,8 +146,9 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="organisation",
-            plural="organisations",
+            collection="organisations",
             label="Organisation",
+            plural="Organisations",
             model=Organisation,
             public=selectors.organisations,
             filterset=filters.OrganisationFilter,
@@ -159,8 +167,9 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="area",
-            plural="areas",
+            collection="areas",
             label="Cooperation area",
+            plural="Cooperation areas",
             model=CooperationArea,
             public=selectors.areas,
             filterset=None,
@@ -177,8 +186,9 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="agreement",
-            plural="agreements",
+            collection="agreements",
             label="Agreement",
+            plural="Agreements",
             model=Agreement,
             public=selectors.agreements,
             filterset=filters.AgreementFilter,
@@ -201,8 +211,9 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="meeting",
-            plural="meetings",
+            collection="meetings",
             label="Meeting",
+            plural="Meetings",
             model=Meeting,
             public=selectors.meetings_with_links,
             filterset=filters.MeetingFilter,
@@ -233,8 +244,9 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             key="release",
-            plural="releases",
+            collection="releases",
             label="Press release",
+            plural="Press releases",
             model=PressRelease,
             public=selectors.releases,
             filterset=filters.PressReleaseFilter,
@@ -258,7 +270,7 @@ KINDS: dict[str, Kind] = {
         ),
     ]
 }
-BY_PLURAL: dict[str, Kind] = {kind.plural: kind for kind in KINDS.values()}
+BY_COLLECTION: dict[str, Kind] = {kind.collection: kind for kind in KINDS.values()}
 BY_MODEL: dict[type, Kind] = {kind.model: kind for kind in KINDS.values()}
 CHOICES: list[tuple[str, str]] = [(kind.key, kind.label) for kind in KINDS.values()]
 

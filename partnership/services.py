@@ -24,6 +24,7 @@ from .models import (
     MeetingOrganisation,
     Official,
     Organisation,
+    Outcome,
     Participation,
     Post,
     PressRelease,
@@ -136,6 +137,7 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
             venue=proposal.venue,
             city=proposal.city,
             kind=proposal.meeting_kind,
+            summary=proposal.summary.text if proposal.summary else "",
             **cite(proposal.meeting_paragraph),
         ),
         user=user,
@@ -179,6 +181,10 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
             if record.pk not in linked:
                 linked.add(record.pk)
                 _save(model(meeting=meeting, **{field: record}, **cite(paragraph)), user=user, reason=reason)
+    kept = [item for item in proposal.outcomes if item.include]
+    for position, item in enumerate(kept):
+        outcome = Outcome(meeting=meeting, kind=item.kind, text=item.text, position=position, **cite(item.paragraph))
+        _save(outcome, user=user, reason=reason)
     return meeting
 
 
@@ -342,7 +348,7 @@ def release_create_from_text(
     A publisher created here is marked as matched in the proposal, so confirming does not create it twice,
     and is first seen in this release.
     """
-    if proposal.release_date is None:
+    if proposal.dateline_date is None:
         raise ValidationError("The text has no dateline (e.g. 'JAKARTA, 30 June 2015-'): give the release's date.")
     new_publisher = None
     if publisher is None:
@@ -363,7 +369,7 @@ def release_create_from_text(
             title=proposal.release_title or "Untitled release",
             publisher=publisher,
             dateline_place=proposal.dateline_place,
-            date=proposal.release_date,
+            date=proposal.dateline_date,
             body=text.strip(),
             status=status,
         ),

@@ -34,7 +34,7 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"home": HomeSitemap, **{kind.plural: RecordSitemap(kind) for kind in KINDS.values()}}
+SITEMAPS = {"home": HomeSitemap, **{kind.collection: RecordSitemap(kind) for kind in KINDS.values()}}
 
 
 @require_safe

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from partnership.dataset import dump_dataset, load_dataset
 from partnership.exports import csv_cell
-from partnership.kinds import BY_PLURAL
+from partnership.kinds import BY_COLLECTION
 from partnership.models import (
     Agreement,
     CooperationArea,
@@ -60,7 +60,7 @@ def test_the_meetings_csv_has_the_documented_columns_and_keeps_diacritics(client
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="partnership-meetings-')
     rows = csv_rows(response)
-    assert list(rows[0]) == [column.name for column in BY_PLURAL["meetings"].columns]
+    assert list(rows[0]) == [column.name for column in BY_COLLECTION["meetings"].columns]
     assert list(rows[0]) == [
         "slug",
         "title",
@@ -95,13 +95,13 @@ def test_the_meetings_json_holds_the_same_rows_with_lists_as_lists(client, seede
     assert "Jenča" in text  # not \u010d: readable UTF-8
     data = json.loads(text)
     assert data["kind"] == "meetings"
-    assert data["columns"] == [column.name for column in BY_PLURAL["meetings"].columns]
+    assert data["columns"] == [column.name for column in BY_COLLECTION["meetings"].columns]
     (row,) = data["results"]
     assert "Miroslav Jenča (Visitor)" in row["participants"]
     assert isinstance(row["areas"], list)
 
 
-@pytest.mark.parametrize("kind", list(BY_PLURAL))
+@pytest.mark.parametrize("kind", list(BY_COLLECTION))
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_every_list_exports_in_both_formats(client, seeded, kind, fmt):
     response = client.get(export_url(kind, fmt))
@@ -109,7 +109,7 @@ def test_every_list_exports_in_both_formats(client, seeded, kind, fmt):
     text = body(response)
     rows = json.loads(text)["results"] if fmt == "json" else list(csv.DictReader(io.StringIO(text[1:])))
     assert rows
-    assert set(rows[0]) == {column.name for column in BY_PLURAL[kind].columns}
+    assert set(rows[0]) == {column.name for column in BY_COLLECTION[kind].columns}
 
 
 def test_an_export_holds_every_page_of_the_filtered_result(client, db):

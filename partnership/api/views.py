@@ -125,4 +125,4 @@ def not_found(request, *args, **kwargs):
 
 router = DefaultRouter()
 for _kind in KINDS.values():
-    router.register(_kind.plural, viewset(_kind), basename=_kind.key)
+    router.register(_kind.collection, viewset(_kind), basename=_kind.key)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from partnership import citations
-from partnership.kinds import BY_PLURAL
+from partnership.kinds import BY_COLLECTION
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ def _filter_query(request, kind: str) -> str:
     """The page's filter parameters (not its page number), as a query string."""
     if request is None:
         return ""
-    allowed = set(BY_PLURAL[kind].filterset_class.base_filters)
+    allowed = set(BY_COLLECTION[kind].filterset_class.base_filters)
     pairs = [(key, value) for key, values in request.GET.lists() if key in allowed for value in values if value != ""]
     return f"?{urlencode(pairs)}" if pairs else ""
 
@@ -38,7 +38,7 @@ def _filter_query(request, kind: str) -> str:
 @register.inclusion_tag("includes/data_out_links.html", takes_context=True)
 def data_out_links(context, kind: str):
     """CSV, JSON, Atom and API links for the list of `kind` as it is filtered on this page."""
-    record_kind = BY_PLURAL[kind]
+    record_kind = BY_COLLECTION[kind]
     query = _filter_query(context.get("request"), kind)
     links = {
         "csv": reverse("partnership:export-csv", kwargs={"kind": kind}) + query,
