@@ -130,6 +130,7 @@ def meeting_page(slug: str) -> dict:
 
 
 def _latest_links(links: QuerySet) -> QuerySet:
+    """The latest of a record's public facts at meetings, newest meeting first."""
     return links.select_related("meeting", "source").order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
 
 
@@ -178,10 +179,7 @@ def area_page(slug: str) -> dict:
         "children": area.children.public(),
         "meeting_links": _latest_links(MeetingArea.objects.public().filter(area=area)),
         "meetings_below": meetings().for_areas([area]).count(),
-        "outcomes": Outcome.objects.public()
-        .filter(areas=area)
-        .select_related("meeting", "source")
-        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
+        "outcomes": _latest_links(Outcome.objects.public().filter(areas=area)),
         "agreements": area.agreements.public(),
         "limit": DETAIL_LIMIT,
     }
@@ -194,10 +192,7 @@ def agreement_page(slug: str) -> dict:
         "parties": agreement.public_parties,
         "areas": agreement.public_areas,
         "meeting_links": _latest_links(MeetingAgreement.objects.public().filter(agreement=agreement)),
-        "outcomes": Outcome.objects.public()
-        .filter(agreements=agreement)
-        .select_related("meeting", "source")
-        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
+        "outcomes": _latest_links(Outcome.objects.public().filter(agreements=agreement)),
         "builds_on": agreement.public_takes_into_account,
         "built_on_by": agreement.taken_into_account_by.public(),
         "limit": DETAIL_LIMIT,

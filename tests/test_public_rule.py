@@ -269,3 +269,27 @@ def test_the_public_dataset_holds_only_public_records_and_loads_back(draft):
     plan = next(row for row in data["agreements"] if row["slug"] == PLAN)
     assert "secret-accord" not in plan["takes_into_account"]
     assert PressRelease.objects.filter(status=ReleaseStatus.DRAFT).exists()
+
+
+def test_existing_records_get_the_release_that_first_named_them(seeded):
+    """The data migration: the earliest release among the facts naming a record; none for vocabulary."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("partnership.migrations.0006_first_seen")
+    seed = PressRelease.objects.get()
+    later = factories.release(status=ReleaseStatus.DRAFT, date=seed.date.replace(year=seed.date.year + 1))
+    only_later = Official.objects.create(name="Only In The Draft")
+    Participation.objects.create(
+        meeting=Meeting.objects.get(slug=MEETING), official=only_later, source=later, source_paragraph=1
+    )
+    vocabulary = CooperationArea.objects.create(name="Named by nothing")
+
+    migration.first_seen_from_provenance(apps, None)
+
+    assert Official.objects.get(slug="miroslav-jenca").first_seen == seed
+    assert Organisation.objects.get(slug="united-nations").first_seen == seed
+    assert Official.objects.get(pk=only_later.pk).first_seen == later
+    assert CooperationArea.objects.get(pk=vocabulary.pk).first_seen is None
+    assert not Official.objects.public().filter(pk=only_later.pk).exists()
