@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from .dates import PartialDate, isoformat_partial_date
 from .models import (
     Agreement,
+    City,
     CooperationArea,
     Meeting,
     MeetingAgreement,
@@ -30,6 +31,7 @@ from .models import (
     Post,
     PressRelease,
     Relationship,
+    Venue,
 )
 
 FORMAT = "partnership-dataset/1"
@@ -139,6 +141,7 @@ class _Loader:
         self.load_first_seen("areas", CooperationArea)
         self.load_officials()
         self.load_agreements()
+        self.load_places()
         self.load_meetings()
         self.load_relationships()
         return {kind: len(pks) for kind, pks in self.saved.items()}
@@ -253,6 +256,19 @@ class _Loader:
                     for slug in self.strings(label, row, "takes_into_account")
                 ]
             )
+
+    def load_places(self):
+        """Cities and venues (optional: a meeting's place text makes its records when they are absent)."""
+        for label, row in self.items("cities"):
+            values = {field: row.get(field) for field in ("latitude", "longitude")}
+            values.update(name=self.required(label, row, "name"), country=row.get("country", ""))
+            values.update(aliases=self.strings(label, row, "aliases"), description=row.get("description", ""))
+            self.upsert(label, City, self.required(label, row, "slug"), values)
+        for label, row in self.items("venues"):
+            city = self.ref(label, "city", City, row["city"]) if row.get("city") else None
+            values = {"name": self.required(label, row, "name"), "city": city}
+            values.update(aliases=self.strings(label, row, "aliases"), description=row.get("description", ""))
+            self.upsert(label, Venue, self.required(label, row, "slug"), values)
 
     def load_meetings(self):
         for label, row in self.items("meetings"):
@@ -479,6 +495,14 @@ def dataset_sections(*, public: bool = False) -> dict[str, Iterator[dict]]:
                 takes_into_account=_slugs(a.listed_takes_into_account),
                 **_source(a, public),
             ),
+        ),
+        "cities": rows(
+            read(City.objects.all()),
+            lambda c: named(c, name=c.name, country=c.country, latitude=c.latitude, longitude=c.longitude),
+        ),
+        "venues": rows(
+            read(Venue.objects.all()).select_related("city"),
+            lambda v: named(v, name=v.name, city=v.city.slug if v.city else None),
         ),
         "meetings": rows(
             read(Meeting.objects.all())

@@ -43,6 +43,7 @@ class Kind:
     changefreq: str = "monthly"
     issued: Callable | None = None  # record -> (date, precision) a citation gives as issued
     author: Callable | None = None  # record -> who a citation names as author
+    publisher: Callable | None = None  # record -> who published the source the record rests on
     csl_type: str = "webpage"
     feed: bool = False
 
@@ -108,6 +109,10 @@ SOURCE_COLUMNS = (
     Column("source_paragraph", lambda r, u: r.source_paragraph if r.public_source else None),
     Column("source_url", lambda r, u: u(r.get_source_url()) if r.public_source else ""),
 )
+
+
+def _publisher(release) -> str:
+    return release.publisher.name if release is not None else ""
 
 
 def _names(items) -> list[str]:
@@ -196,6 +201,7 @@ KINDS: dict[str, Kind] = {
             description="Declarations, plans, MoUs and frameworks, with their parties and areas.",
             citation="Agreement record",
             issued=lambda r: (r.signed_date, r.signed_precision),
+            publisher=lambda r: _publisher(r.public_source),
             columns=(
                 Column("slug", lambda r, u: r.slug),
                 Column("title", lambda r, u: r.title),
@@ -221,6 +227,7 @@ KINDS: dict[str, Kind] = {
             description="Meetings reported in published releases, newest first.",
             citation="Meeting record",
             issued=lambda r: (r.date, r.date_precision),
+            publisher=lambda r: _publisher(r.public_source),
             feed=True,
             columns=(
                 Column("slug", lambda r, u: r.slug),
@@ -256,6 +263,7 @@ KINDS: dict[str, Kind] = {
             changefreq="yearly",
             issued=lambda r: (r.date, DatePrecision.DAY),
             author=lambda r: r.publisher.name,
+            publisher=lambda r: r.publisher.name,
             csl_type="article",
             feed=True,
             columns=(

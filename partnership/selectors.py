@@ -199,19 +199,22 @@ def agreement_page(slug: str) -> dict:
     }
 
 
-def release_page(slug: str) -> dict:
-    release = get_object_or_404(releases(), slug=slug)
+def release_facts(release: PressRelease, *, public: bool = True) -> dict:
+    """The records derived from a release, for its page; with public=False every one (a staff preview)."""
+
+    def read(related):
+        return related.public() if public else related.all()
+
     return {
-        "release": release,
-        "meetings": release.derived_meetings.public(),
-        "agreements": release.derived_agreements.public(),
-        "posts": release.derived_posts.public().select_related("official", "organisation"),
-        "participations": release.derived_participations.public().select_related("official", "meeting"),
-        "organisation_links": release.derived_meetingorganisations.public().select_related("organisation", "meeting"),
-        "area_links": release.derived_meetingareas.public().select_related("area", "meeting"),
-        "agreement_links": release.derived_meetingagreements.public().select_related("agreement", "meeting"),
-        "outcomes": release.derived_outcomes.public().select_related("meeting"),
-        "relationships": release.derived_relationships.public().select_related("from_organisation", "to_organisation"),
+        "meetings": read(release.derived_meetings),
+        "agreements": read(release.derived_agreements),
+        "posts": read(release.derived_posts).select_related("official", "organisation"),
+        "participations": read(release.derived_participations).select_related("official", "meeting"),
+        "organisation_links": read(release.derived_meetingorganisations).select_related("organisation", "meeting"),
+        "area_links": read(release.derived_meetingareas).select_related("area", "meeting"),
+        "agreement_links": read(release.derived_meetingagreements).select_related("agreement", "meeting"),
+        "outcomes": read(release.derived_outcomes).select_related("meeting"),
+        "relationships": read(release.derived_relationships).select_related("from_organisation", "to_organisation"),
     }
 
 

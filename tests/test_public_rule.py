@@ -112,6 +112,10 @@ def surfaces() -> list[str]:
         reverse("partnership:official-detail", kwargs={"slug": "miroslav-jenca"}),
         reverse("partnership:official-detail", kwargs={"slug": "hand-entered"}),
         reverse("partnership:area-list"),
+        reverse("partnership:area-vocabulary", kwargs={"extension": "ttl"}),
+        reverse("partnership:meeting-network"),
+        reverse("partnership:meeting-map"),
+        reverse("partnership:about"),
         reverse("partnership:export-dataset"),
         reverse("partnership:sitemap"),
         "/search/?q=secret",
@@ -258,7 +262,7 @@ def test_an_old_url_redirects_only_to_a_public_record(client, draft):
     releases_set_status(releases=[second], status=ReleaseStatus.DRAFT)
     response = client.get(old_path)
     assert response.status_code == 404
-    assert "later-hidden" not in response.get("Location", "") + text(response)
+    assert hidden.get_absolute_url() not in response.get("Location", "") + text(response)
     assert SlugRedirect.objects.filter(old_path=old_path).exists()
 
 
@@ -277,7 +281,7 @@ def test_existing_records_get_the_release_that_first_named_them(seeded):
 
     from django.apps import apps
 
-    migration = import_module("partnership.migrations.0006_first_seen")
+    migration = import_module("partnership.migrations.0009_first_seen")
     seed = PressRelease.objects.get()
     later = factories.release(status=ReleaseStatus.DRAFT, date=seed.date.replace(year=seed.date.year + 1))
     only_later = Official.objects.create(name="Only In The Draft")

@@ -35,7 +35,7 @@ def first_seen_from_provenance(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0005_stored_search_vectors"),
+        ("partnership", "0008_link_meeting_places"),
     ]
 
     operations = [
