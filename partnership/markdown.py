@@ -62,10 +62,7 @@ def markdown_problem(text: str) -> str | None:
                 "Split it with a blank line."
             )
         if block.count("\n") >= MAX_PARAGRAPH_LINES:
-            return (
-                f"Paragraph {number} has more than {MAX_PARAGRAPH_LINES} lines. "
-                "Split it with a blank line."
-            )
+            return f"Paragraph {number} has more than {MAX_PARAGRAPH_LINES} lines. Split it with a blank line."
     return None
 
 

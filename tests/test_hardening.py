@@ -1,0 +1,122 @@
+"""Editor text that could stall the site: refused at the limits, rendered once on save, never on a public page."""
+
+import importlib
+import json
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from partnership import markdown, models
+from partnership.dataset import DatasetError, load_dataset
+
+from . import factories
+from .conftest import fixture_data
+from .test_admin import client_for, form_data
+
+pytestmark = pytest.mark.django_db
+
+# Texts that once ran past the worker timeout when previewed or published, and one that
+# PostgreSQL's tsvector could not hold.
+HOSTILE = {
+    "unclosed links": "[a](" * 240_000,
+    "empty paragraphs": "x\n\n" * 333_333,
+    "nested divs": "<div>" * 100_000,
+    "130,000 words": "word " * 130_000,
+}
+
+
+def release_change(client, release, body: str):
+    url = reverse("admin:partnership_pressrelease_change", args=[release.pk])
+    return client.post(url, form_data(client.get(url), body=body))
+
+
+@pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+def test_an_oversized_body_is_a_form_error_and_nothing_is_saved(body):
+    release = factories.release()
+    response = release_change(client_for("editor"), release, body)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert errors and "the most allowed is" in errors[0]
+    release.refresh_from_db()
+    assert release.body == "First paragraph.\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 4_001, "Paragraph 1 has 4,001 characters"),
+        ("ok\n\n" + "line\n" * 101, "Paragraph 2 has more than 100 lines"),
+        ("[" * 1_001, "more than 1,000 square brackets"),
+        ("p\n\n" * 1_001, "1,001 paragraphs"),
+    ],
+)
+def test_each_limit_names_what_to_change(body, message):
+    assert message in markdown.markdown_problem(body)
+
+
+@pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+def test_the_preview_says_why_it_does_not_render_hostile_text(body):
+    response = client_for("editor").post(reverse("admin:partnership_pressrelease_preview"), {"text": body})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="markdown-refused"' in html and "the most allowed is" in html
+    assert len(html) < 1_000
+
+
+def test_a_link_still_renders_after_many_unclosed_ones():
+    """The link patterns stop looking LINK_SCAN_CHARS ahead; a real link after hostile text is still a link."""
+    text = "[a](" * 900 + " [the release](https://asean.org/r)"
+    assert markdown.markdown_problem(text) is None
+    html = markdown.render_markdown(text)
+    assert '<a href="https://asean.org/r" rel="noopener noreferrer">the release</a>' in html
+    assert html.count("<a ") == 1
+
+
+def test_a_link_whose_address_is_beyond_reach_stays_text():
+    text = "[far](https://example.org/" + "a" * markdown.LINK_SCAN_CHARS + ")"
+    html = markdown.render_markdown(text)
+    assert "<a " not in html and "[far](https://example.org/" in html
+
+
+def test_the_public_page_shows_the_body_rendered_on_save(client):
+    release = factories.release(body="Some **bold** text.\n\n<script>x</script>Second.")
+    assert "<strong>bold</strong>" in release.body_html and "<script" not in release.body_html
+    # The page serves what the save stored; it does not run Markdown again.
+    models.PressRelease.objects.filter(pk=release.pk).update(body_html='<div id="p1">stored on save</div>')
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert "stored on save" in page and "<strong>bold</strong>" not in page
+
+
+def test_an_editors_save_renders_the_new_body(client):
+    release = factories.release()
+    release_change(client_for("editor"), release, "Changed *here*.")
+    release.refresh_from_db()
+    assert 'id="p1"' in release.body_html and "<em>here</em>" in release.body_html
+    assert "<em>here</em>" in client.get(release.get_absolute_url()).content.decode()
+
+
+def test_a_row_written_without_save_shows_its_text_plainly(client):
+    """Bulk writers (COPY in seed_demo) bypass save(); the page shows the paragraphs, escaped, with their anchors."""
+    release = factories.release(body="One <b>x</b>.\n\nTwo.")
+    models.PressRelease.objects.filter(pk=release.pk).update(body_html="")
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert 'id="p2"' in page and "One &lt;b&gt;x&lt;/b&gt;." in page
+
+
+def test_the_migration_renders_every_existing_body():
+    release = factories.release(body="*Old* release.")
+    models.PressRelease.objects.update(body_html="")
+    migration = importlib.import_module("partnership.migrations.0005_pressrelease_body_html")
+    migration.render_bodies(apps, None)
+    release.refresh_from_db()
+    assert release.body_html == markdown.render_markdown("*Old* release.", paragraph_anchors=True)
+
+
+def test_load_dataset_refuses_an_oversized_body_naming_the_record():
+    data = fixture_data()
+    data["releases"][0]["body"] = HOSTILE["unclosed links"]
+    with pytest.raises(DatasetError) as error:
+        load_dataset(json.loads(json.dumps(data)))
+    assert "releases[0]" in str(error.value) and "body" in str(error.value)
+    assert not models.PressRelease.objects.exists()
