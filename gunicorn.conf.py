@@ -31,3 +31,6 @@ errorlog = "-"
 # gunicorn never rewrites the scheme.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if behind_tls_proxy() else ""
 secure_scheme_headers = {}
+# No runtime control socket: nothing uses it, and every gunicorn on a machine would share its
+# one default path (tests, drills and the benchmark start their own).
+control_socket_disable = True

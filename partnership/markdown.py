@@ -4,7 +4,7 @@ everything rendered is passed through nh3 with a short allow-list.
 Releases get one anchor per paragraph (`#p3`), numbered the way PressRelease.paragraphs()
 numbers them, so facts can cite a paragraph.
 
-The work is bounded (docs/decisions/0009-bounded-markdown.md). Python-Markdown is
+The work is bounded (docs/decisions/0012-bounded-editor-text.md). Python-Markdown is
 quadratic in three places an editor can reach: every ``[`` makes each link pattern scan
 to the end of the paragraph for its ``]`` and ``(…)``; a block's lines are split and
 re-joined once per line (rules, quotes); and html5ever, under nh3, walks the stack of open

@@ -95,9 +95,9 @@ DATABASES = {
 }
 
 # One cache every worker shares in production: a save must invalidate every worker's pages
-# and the API throttle must keep one budget (docs/decisions/0010-shared-cache.md). Redis when
-# REDIS_URL is set; otherwise the database (its table is made by migrate); local memory per
-# process only in development, or with a single worker.
+# and the API throttle must keep one budget (docs/decisions/0013-shared-cache-and-login-lockout.md).
+# Redis when REDIS_URL is set; otherwise the database (its table is made by migrate); local
+# memory per process only in development, or with a single worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_BACKENDS = {
     "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
