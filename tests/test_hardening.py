@@ -107,7 +107,7 @@ def test_a_row_written_without_save_shows_its_text_plainly(client):
 def test_the_migration_renders_every_existing_body():
     release = factories.release(body="*Old* release.")
     models.PressRelease.objects.update(body_html="")
-    migration = importlib.import_module("partnership.migrations.0005_pressrelease_body_html")
+    migration = importlib.import_module("partnership.migrations.0006_pressrelease_body_html")
     migration.render_bodies(apps, None)
     release.refresh_from_db()
     assert release.body_html == markdown.render_markdown("*Old* release.", paragraph_anchors=True)

@@ -20,7 +20,7 @@ def render_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0004_merge_search_and_editors'),
+        ('partnership', '0005_stored_search_vectors'),
     ]
 
     operations = [
