@@ -120,3 +120,20 @@ def test_load_dataset_refuses_an_oversized_body_naming_the_record():
         load_dataset(json.loads(json.dumps(data)))
     assert "releases[0]" in str(error.value) and "body" in str(error.value)
     assert not models.PressRelease.objects.exists()
+
+
+def test_the_api_schema_documents_every_400_the_api_answers(client):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = [path["get"] for url, path in schema["paths"].items() if url.startswith("/api/") and "get" in path]
+    assert operations
+    for operation in operations:
+        documented = operation["responses"]["400"]
+        assert documented["description"]
+        assert documented["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/BadParameters"}
+    for url in ["/api/meetings/?year=abc", "/api/meetings/?colour=red", "/api/areas/?q=%01", "/api/areas/?page=x"]:
+        response = client.get(url)
+        assert response.status_code == 400
+        body = response.json()
+        assert set(body) == {"detail", "errors"} and all(isinstance(v, list) for v in body["errors"].values())
