@@ -137,3 +137,18 @@ def test_the_api_schema_documents_every_400_the_api_answers(client):
         assert response.status_code == 400
         body = response.json()
         assert set(body) == {"detail", "errors"} and all(isinstance(v, list) for v in body["errors"].values())
+
+
+def test_the_largest_body_allowed_is_saved_and_searchable():
+    """At the limits, with every word distinct: PostgreSQL's tsvector (1 MB) takes it, with room to spare."""
+    words = iter(f"lexeme{n}x" for n in range(100_000))
+    paragraph_words = markdown.MAX_PARAGRAPH_CHARS // len("lexeme10000x ")
+    body = "\n\n".join(
+        " ".join(next(words) for _ in range(paragraph_words))
+        for _ in range(markdown.MAX_CHARS // (markdown.MAX_PARAGRAPH_CHARS + 2))
+    )
+    assert markdown.markdown_problem(body) is None and len(body) > 0.85 * markdown.MAX_CHARS
+    release = factories.release(body=body)
+    release.full_clean()
+    release.refresh_from_db()
+    assert release.body == body and 'id="p24"' in release.body_html
