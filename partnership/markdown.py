@@ -29,8 +29,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Ten times a long release, and far below what the search document and PostgreSQL's
-# tsvector (1 MB) take. Rendering costs at most about (total size × paragraph size).
+# Several times a long release (a summit's chairman's statement), and far below what the
+# search document and PostgreSQL's tsvector (1 MB) take. Rendering costs at most about (total size × paragraph size).
 MAX_CHARS = 100_000
 MAX_PARAGRAPHS = 1_000
 MAX_PARAGRAPH_CHARS = 4_000
@@ -46,12 +46,12 @@ def paragraphs(text: str) -> list[str]:
 
 
 def markdown_problem(text: str) -> str | None:
-    """Why text is too big to render, or None: the one statement of MARKDOWN's limits."""
+    """Why text is too big to render, or None: the one statement of the limits."""
     text = text or ""
     if len(text) > MAX_CHARS:
         return f"This text has {len(text):,} characters; the most allowed is {MAX_CHARS:,}."
     if text.count("[") > MAX_LINK_BRACKETS:
-        return f"This text has more than {MAX_LINK_BRACKETS:,} square brackets ('['); the most allowed is that."
+        return f"This text has {text.count('['):,} square brackets ('['); the most allowed is {MAX_LINK_BRACKETS:,}."
     blocks = paragraphs(text)
     if len(blocks) > MAX_PARAGRAPHS:
         return f"This text has {len(blocks):,} paragraphs; the most allowed is {MAX_PARAGRAPHS:,}."
@@ -62,7 +62,10 @@ def markdown_problem(text: str) -> str | None:
                 "Split it with a blank line."
             )
         if block.count("\n") >= MAX_PARAGRAPH_LINES:
-            return f"Paragraph {number} has more than {MAX_PARAGRAPH_LINES} lines. Split it with a blank line."
+            return (
+                f"Paragraph {number} has {block.count(chr(10)) + 1} lines; the most allowed is {MAX_PARAGRAPH_LINES}. "
+                "Split it with a blank line."
+            )
     return None
 
 

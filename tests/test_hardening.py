@@ -46,8 +46,8 @@ def test_an_oversized_body_is_a_form_error_and_nothing_is_saved(body):
     ("body", "message"),
     [
         ("x" * 4_001, "Paragraph 1 has 4,001 characters"),
-        ("ok\n\n" + "line\n" * 101, "Paragraph 2 has more than 100 lines"),
-        ("[" * 1_001, "more than 1,000 square brackets"),
+        ("ok\n\n" + "line\n" * 101, "Paragraph 2 has 101 lines; the most allowed is 100"),
+        ("[" * 1_001, "1,001 square brackets ('['); the most allowed is 1,000"),
         ("p\n\n" * 1_001, "1,001 paragraphs"),
     ],
 )
