@@ -13,6 +13,7 @@ MARKDOWN_LIMITS (the same limits the model validator enforces, so an editor meet
 a form error), and a link's text and address are searched for only LINK_SCAN_CHARS ahead.
 """
 
+import hashlib
 import threading
 
 import markdown as markdown_lib
@@ -86,6 +87,26 @@ def render_markdown(text: str, *, paragraph_anchors: bool = False) -> SafeString
         return format_html('<p class="markdown-refused">{}</p>', problem)
     blocks = [mark_safe(_clean(_convert(block))) for block in paragraphs(text)]
     return _anchored(blocks) if paragraph_anchors else mark_safe("\n".join(blocks))
+
+
+def html_to_store(text: str) -> str:
+    """render_markdown(text) with anchors, marked with a digest of text, for a model to store on save."""
+    return f"<!-- {_digest(text)} -->{render_markdown(text, paragraph_anchors=True)}"
+
+
+def stored_html(text: str, stored: str) -> SafeString:
+    """The stored HTML if it was made from text as it is now; else text's paragraphs as plain text.
+
+    A row written around save() (COPY, queryset.update) has HTML that is missing or stale, or
+    was never sanitised: it is never served.
+    """
+    if stored.startswith(f"<!-- {_digest(text)} -->"):
+        return mark_safe(stored)
+    return render_plain(text)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256((text or "").encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 def render_plain(text: str) -> SafeString:

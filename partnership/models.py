@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
-from .markdown import paragraphs, render_markdown, render_plain, validate_markdown
+from .markdown import html_to_store, paragraphs, stored_html, validate_markdown
 from .names import name_key, slug_for
 
 
@@ -445,7 +445,7 @@ class PressRelease(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
-        self.body_html = render_markdown(self.body, paragraph_anchors=True)
+        self.body_html = html_to_store(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
@@ -458,8 +458,8 @@ class PressRelease(models.Model):
         return paragraphs(self.body)
 
     def body_as_html(self) -> SafeString:
-        """The body as stored on save; rows written around save() (bulk loads) show it as plain text."""
-        return mark_safe(self.body_html) if self.body_html else render_plain(self.body)
+        """The body as rendered on save; rows written around save() show it as plain text."""
+        return stored_html(self.body, self.body_html)
 
     def paragraph_url(self, number: int) -> str:
         return f"{self.get_absolute_url()}#p{number}"

@@ -83,9 +83,10 @@ def test_the_public_page_shows_the_body_rendered_on_save(client):
     release = factories.release(body="Some **bold** text.\n\n<script>x</script>Second.")
     assert "<strong>bold</strong>" in release.body_html and "<script" not in release.body_html
     # The page serves what the save stored; it does not run Markdown again.
-    models.PressRelease.objects.filter(pk=release.pk).update(body_html='<div id="p1">stored on save</div>')
+    marked = release.body_html.replace("<strong>bold</strong>", "<em>stored on save</em>")
+    models.PressRelease.objects.filter(pk=release.pk).update(body_html=marked)
     page = client.get(release.get_absolute_url()).content.decode()
-    assert "stored on save" in page and "<strong>bold</strong>" not in page
+    assert "<em>stored on save</em>" in page and "<strong>bold</strong>" not in page
 
 
 def test_an_editors_save_renders_the_new_body(client):
@@ -96,12 +97,22 @@ def test_an_editors_save_renders_the_new_body(client):
     assert "<em>here</em>" in client.get(release.get_absolute_url()).content.decode()
 
 
-def test_a_row_written_without_save_shows_its_text_plainly(client):
-    """Bulk writers (COPY in seed_demo) bypass save(); the page shows the paragraphs, escaped, with their anchors."""
+@pytest.mark.parametrize(
+    "stored",
+    ["", "<script>alert(1)</script>", "stale"],
+    ids=["never rendered", "written around save", "rendered from an older body"],
+)
+def test_html_not_made_from_the_current_body_is_never_served(client, stored):
+    """COPY (seed_demo) and queryset.update() bypass save(): the page shows the paragraphs escaped, anchored."""
     release = factories.release(body="One <b>x</b>.\n\nTwo.")
-    models.PressRelease.objects.filter(pk=release.pk).update(body_html="")
+    if stored == "stale":
+        stored = release.body_html
+        models.PressRelease.objects.filter(pk=release.pk).update(body="Now <i>this</i>.\n\nTwo.")
+    else:
+        models.PressRelease.objects.filter(pk=release.pk).update(body_html=stored)
     page = client.get(release.get_absolute_url()).content.decode()
-    assert 'id="p2"' in page and "One &lt;b&gt;x&lt;/b&gt;." in page
+    assert 'id="p2"' in page and "<script>alert" not in page and "<b>x</b>" not in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page or "Now &lt;i&gt;this&lt;/i&gt;." in page
 
 
 def test_the_migration_renders_every_existing_body():
@@ -110,7 +121,8 @@ def test_the_migration_renders_every_existing_body():
     migration = importlib.import_module("partnership.migrations.0006_pressrelease_body_html")
     migration.render_bodies(apps, None)
     release.refresh_from_db()
-    assert release.body_html == markdown.render_markdown("*Old* release.", paragraph_anchors=True)
+    assert release.body_html == markdown.html_to_store("*Old* release.")
+    assert "<em>Old</em>" in release.body_as_html()
 
 
 def test_load_dataset_refuses_an_oversized_body_naming_the_record():

@@ -9,7 +9,7 @@ def render_bodies(apps, schema_editor):
     PressRelease = apps.get_model("partnership", "PressRelease")
     batch = []
     for release in PressRelease.objects.only("pk", "body").iterator(chunk_size=500):
-        release.body_html = partnership.markdown.render_markdown(release.body, paragraph_anchors=True)
+        release.body_html = partnership.markdown.html_to_store(release.body)
         batch.append(release)
         if len(batch) == 500:
             PressRelease.objects.bulk_update(batch, ["body_html"])
