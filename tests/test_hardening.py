@@ -118,7 +118,7 @@ def test_html_not_made_from_the_current_body_is_never_served(client, stored):
 def test_the_migration_renders_every_existing_body():
     release = factories.release(body="*Old* release.")
     models.PressRelease.objects.update(body_html="")
-    migration = importlib.import_module("partnership.migrations.0006_pressrelease_body_html")
+    migration = importlib.import_module("partnership.migrations.0009_pressrelease_body_html")
     migration.render_bodies(apps, None)
     release.refresh_from_db()
     assert release.body_html == markdown.html_to_store("*Old* release.")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import models
-from ..intake import Known, find_name_duplicates
+from ..intake import Known, KnownNames, find_name_duplicates, propose
 
 
 def is_staff(request) -> bool:
@@ -53,6 +53,34 @@ class EditorsForm(forms.ModelForm):
         return cleaned
 
 
+class AliasesField(forms.Field):
+    """Other spellings, one per line (stored as the record's list of aliases)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField aliases-list"})
+    default_help_text = "One spelling per line, as releases write it: “Jenca”, “SG Minh”."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self.default_help_text)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        lines = value if isinstance(value, list) else (value or "").splitlines()
+        names, seen = [], set()
+        for line in lines:
+            name = " ".join(str(line).split())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        too_long = [name for name in names if len(name) > 200]
+        if too_long:
+            raise ValidationError(f"A spelling is at most 200 characters: “{too_long[0][:40]}…” is longer.")
+        return names
+
+
 class DuplicateGuardForm(EditorsForm):
     """Warns when a name, alias or acronym already belongs to another record, and links to it."""
 
@@ -61,6 +89,7 @@ class DuplicateGuardForm(EditorsForm):
         label="Save anyway",
         help_text="Tick only if this really is a different record from the one with the same name.",
     )
+    aliases = AliasesField()
     name_fields = ["name", "acronym", "short_title", "title"]
 
     def clean(self):
@@ -93,9 +122,62 @@ class DuplicateGuardForm(EditorsForm):
 
 
 class PressReleaseForm(EditorsForm):
+    """A release; its title, place and date may be left empty and are then read from the text."""
+
     original_url = forms.URLField(max_length=500, required=False, assume_scheme="https", label="Original URL")
+    # Field → (what the proposal calls it, where in the text it is read).
+    READ_FROM_TEXT = {
+        "title": ("release_title", "headline"),
+        "dateline_place": ("dateline_place", "dateline"),
+        "date": ("dateline_date", "dateline"),
+    }
 
     class Meta:
         model = models.PressRelease
         fields = ["title", "slug", "publisher", "dateline_place", "date", "body", "original_url", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField release-body"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff who may only read get a form without fields.
+        for name, (_, where) in self.READ_FROM_TEXT.items():
+            if name not in self.fields:
+                continue
+            self.fields[name].required = False
+            self.fields[name].help_text = f"Left empty: read from the text's {where}."
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [
+            name
+            for name in self.READ_FROM_TEXT
+            if name in self.fields and not cleaned.get(name) and name not in self.errors
+        ]
+        if not missing:
+            return cleaned
+        proposal = propose(cleaned["body"], KnownNames()) if cleaned.get("body") else None
+        for name in missing:
+            attribute, where = self.READ_FROM_TEXT[name]
+            value = getattr(proposal, attribute, None)
+            if value:
+                cleaned[name] = value
+            else:
+                self.add_error(
+                    name, f"Give the {self.fields[name].label.lower()}: the text has no {where} to read it from."
+                )
+        return cleaned
+
+
+class CooperationAreaForm(DuplicateGuardForm):
+    """An area as a concept of the controlled vocabulary (SKOS: preferred and alternative labels, broader)."""
+
+    aliases = AliasesField(
+        label="Alternative labels",
+        help_text="One per line: other names releases use for this area, e.g. “countering terrorism”.",
+    )
+
+    class Meta:
+        model = models.CooperationArea
+        fields = ["name", "slug", "parent", "aliases", "description"]
+        labels = {"name": "Preferred label", "parent": "Broader concept", "description": "Scope note"}
+        help_texts = {"description": "What the area covers (Markdown)."}

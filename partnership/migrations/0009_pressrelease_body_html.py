@@ -20,7 +20,7 @@ def render_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0005_stored_search_vectors'),
+        ('partnership', '0008_link_meeting_places'),
     ]
 
     operations = [
