@@ -70,18 +70,19 @@ class ProductionServer:
             stdout=subprocess.DEVNULL,
             stderr=self.stderr,
         )
-        deadline = time.monotonic() + 60
+        # Each worker imports the app on its first request, which takes a while on a busy machine.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             booted = self.log().count("Booting worker")
             try:
-                if booted >= self.workers and requests.get(self.url("/"), timeout=10).status_code == 200:
+                if booted >= self.workers and requests.get(self.url("/"), timeout=60).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start in 60 s:\n{self.log()}")
+        raise RuntimeError(f"gunicorn did not start in 180 s:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
