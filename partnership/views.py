@@ -17,15 +17,16 @@ from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
+from .pagination import beyond_the_last_page
 
 PER_PAGE = 25
 SEARCH_PER_KIND = 50
-# Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
+# Pages stop here: a deeper OFFSET costs in proportion to its depth.
 MAX_PAGES = 40
 
 
 class BoundedPaginator(Paginator):
-    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache (issue 6)."""
+    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache."""
 
     def __init__(self, *args, count_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +72,8 @@ def _page(request, items, per_page=PER_PAGE, count_key=""):
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
         if paginator.truncated and int(number) > MAX_PAGES:
-            return None, f"Pages stop at {MAX_PAGES}: narrow the filters, or sort oldest first, to reach the rest."
+            advice = beyond_the_last_page(request.GET.get("sort", ""))
+            return None, f"Pages stop at {MAX_PAGES}: {advice} to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
@@ -269,7 +271,7 @@ def suggest(request):
 
 
 def baseline(request):
-    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    """The benchmark's ceiling: the full middleware stack, no database, no template."""
     return HttpResponse("ok\n", content_type="text/plain")
 
 
