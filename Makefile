@@ -7,7 +7,7 @@ PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
 # `make test` installs what the suite needs, including axe-core via npm when package.json exists.
-.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
+.PHONY: run eval install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,16 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_dataset $(FIXTURE)
+	$(PY) manage.py load_vocabulary
 
 run: load
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+eval: migrate
+	$(PY) manage.py evaluate_intake tests/intake_corpus
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
