@@ -98,11 +98,15 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
     areas = []
     for item in proposal.areas:
         if item.include:
-            record = (
-                CooperationArea.objects.get(pk=item.match.pk)
-                if item.match
-                else _save(CooperationArea(name=item.name), user=user, reason=reason)
-            )
+            if item.match:
+                record = CooperationArea.objects.get(pk=item.match.pk)
+            else:
+                parent = (
+                    CooperationArea.objects.filter(slug=item.suggested_parent).first()
+                    if item.suggested_parent
+                    else None
+                )
+                record = _save(CooperationArea(name=item.name, parent=parent), user=user, reason=reason)
             areas.append((record, item.paragraph))
 
     agreements = []
