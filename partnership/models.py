@@ -1,6 +1,8 @@
 """The knowledge base: records, the links between them, and where each fact came from."""
 
 import simple_history
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -439,7 +441,7 @@ class PressRelease(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -505,7 +507,7 @@ class Meeting(Sourced):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -705,6 +707,44 @@ class SlugRedirect(models.Model):
 
     def target(self) -> models.Model | None:
         return self.content_type.get_all_objects_for_this_type(pk=self.object_id).first()
+
+
+class LearnedAlias(models.Model):
+    """A spelling an editor taught the matcher: the text a release used for a record it did not match.
+
+    The spelling is also kept in the record's aliases (what matching reads); this row says where
+    it was learned and who taught it.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    text = models.CharField(max_length=300)
+    source = models.ForeignKey(
+        PressRelease,
+        on_delete=models.PROTECT,
+        related_name="learned_aliases",
+        help_text="The release that used this spelling.",
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "learned aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "text"],
+                name="learned_alias_unique_per_record",
+                violation_error_message="This record already learned this spelling.",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="learned_alias_record_idx")]
+
+    def __str__(self):
+        return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
 # Every change to a release or a record is kept with who, when and what (docs/decisions/0005).

@@ -19,6 +19,7 @@ public_patterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("areas/", views.area_list, name="area-list"),
+    re_path(r"^areas/vocabulary\.(?P<extension>ttl|jsonld)$", views.area_vocabulary, name="area-vocabulary"),
     path("areas/<slug:slug>/", views.area_detail, name="area-detail"),
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/<slug:slug>/", views.agreement_detail, name="agreement-detail"),

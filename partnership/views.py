@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from . import search
+from . import search, thesaurus
 from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
@@ -229,7 +229,14 @@ def organisation_detail(request, slug):
 
 @cached_page
 def area_list(request):
-    return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
+    return render(request, "partnership/area_list.html", {"area_tree": thesaurus.area_tree()})
+
+
+@cached_page
+def area_vocabulary(request, extension):
+    """The areas as a SKOS vocabulary (Turtle or JSON-LD), for other thesauri and tools."""
+    body, content_type = thesaurus.skos_export(request.build_absolute_uri("/"), extension)
+    return HttpResponse(body, content_type=content_type)
 
 
 @cached_page
@@ -299,7 +306,13 @@ def release_list(request):
 @cached_page
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
+    return release_page(request, release)
+
+
+def release_page(request, release, *, preview: bool = False):
+    """A release's public page; `preview` marks a draft shown to staff from the admin (never cached)."""
     context = {
+        "preview": preview,
         "release": release,
         "meetings": release.derived_meetings.all(),
         "agreements": release.derived_agreements.all(),
@@ -323,10 +336,10 @@ def search_page(request):
         errors.append(f"Search words: at most {search.MAX_QUERY_LENGTH} characters, please (this was {len(query)}).")
     if kind and kind not in dict(search.KIND_CHOICES):
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
-    hits, page = [], None
+    results, page = search.Results([], []), None
     if not errors and query.strip():
-        hits = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
-        page, page_error = _page(request, hits)
+        results = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
+        page, page_error = _page(request, results.hits)
         if page_error:
             errors.append(page_error)
     context = {
@@ -336,7 +349,7 @@ def search_page(request):
         "errors": errors,
         "page_obj": page,
         "hits": page.object_list if page else [],
-        "total": len(hits),
+        "results": results,
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)

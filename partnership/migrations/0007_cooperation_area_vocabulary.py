@@ -20,6 +20,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0004_merge_search_and_editors")]
+    dependencies = [("partnership", "0006_learned_alias")]
 
     operations = [migrations.RunPython(load, unload)]
