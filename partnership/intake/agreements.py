@@ -49,7 +49,9 @@ HEADS = {
     "Guidelines": "framework",
     "Terms of Reference": "other",
 }
-_HEADS_BY_LENGTH = sorted(((tuple(h.split()), kind) for h, kind in HEADS.items()), key=lambda h: -len(h[0]))
+_HEADS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _head, _kind in sorted(HEADS.items(), key=lambda h: -len(h[0].split())):
+    _HEADS_BY_FIRST.setdefault(_head.split()[0], []).append((tuple(_head.split()), _kind))
 WORDS = {word for head in HEADS for word in head.split() if word[0].isupper()}
 VENUE_AFTER = {"Centre", "Center", "Hall", "Hotel", "Room", "Building", "Complex"}
 TAIL_OPENERS = {"on", "of", "for", "between", "to", "against", "in", "concerning", "regarding", ":"}
@@ -70,7 +72,7 @@ class DocumentMention:
 
 
 def _head_at(words: list[Word], index: int) -> tuple[int, str]:
-    for head, kind in _HEADS_BY_LENGTH:
+    for head, kind in _HEADS_BY_FIRST.get(words[index].text, ()):
         if tuple(w.text for w in words[index : index + len(head)]) == head:
             return len(head), kind
     return 0, ""

@@ -31,7 +31,8 @@ _LIST_OPENERS = re.compile(
     r"\b(?:(?:discuss(?:ed)?|covered|focused\son|reviewed)\s"
     r"|(?:cooperation|collaboration|partnership|work|areas?|fields?|sectors?|issues|topics|priorities)"
     r"\s(?:in|on|such\sas|including|covering|of)\s(?:the\s(?:areas?|fields?)\sof\s)?"
-    r"|(?:areas?|fields?|issues|topics)\s(?:of\scooperation\s)?(?:such\sas|including|like)\s)"
+    r"|(?:areas?|fields?|issues|topics)\s(?:of\scooperation\s)?(?:such\sas|including|like)\s)",
+    re.IGNORECASE,
 )
 _LIST_END = re.compile(
     r"[.;:()]|,\s(?:including|which|while|as\swell\sas)|\s(?:at|between|with|under|during|through|by)\s"
@@ -39,6 +40,7 @@ _LIST_END = re.compile(
 _ITEM_SPLIT = re.compile(r",\s(?:and\s|or\s)?|\s(?:and|or|as\swell\sas)\s")
 _STOP_ITEMS = {"others", "other areas", "etc", "more", "interest", "interests", "concern", "importance", "priority"}
 _LEADING = {"the", "a", "an", "its", "their", "various", "other", "mutual", "common", "further", "enhanced", "key"}
+_LIST_WORDS = {"areas", "area", "fields", "field", "issues", "matters", "sectors", "topics", "priorities"}
 _NOT_IN_TOPICS = {"to", "on", "for", "with", "by", "at", "how", "that", "whether", "what", "which", "this", "these"}
 MAX_LIST = 240  # characters of a list read after its opener
 
@@ -55,11 +57,11 @@ def is_ambiguous_here(text: str, start: int, label_key: str) -> bool:
     return bool(before) and before[-1].lower() in _AMBIGUOUS_BEFORE
 
 
-def listed_topics(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def listed_topics(text: str, known) -> list[tuple[int, int, str]]:
     """(start, end, topic) of each item of a topic list ('cooperation in X, Y and Z').
 
-    A list ends at its first item that is neither a topic nor a known area (known: their spans):
-    after that it is prose, not a list.
+    A list ends at its first item that is neither a topic nor a known area (known: the Spans taken
+    by areas, bodies and names): after that it is prose, not a list.
     """
     found = []
     for opener in _LIST_OPENERS.finditer(text):
@@ -77,7 +79,7 @@ def listed_topics(text: str, known: list[tuple[int, int]]) -> list[tuple[int, in
             offset = opener.end() + window.find(topic, start) if topic else opener.end() + start
             if _is_topic(topic):
                 found.append((offset, offset + len(topic), topic))
-            elif not any(s < offset + len(topic) and offset < e for s, e in known):
+            elif not known.overlaps(offset, offset + len(topic)):
                 break
     return found
 
@@ -89,7 +91,10 @@ def _is_topic(topic: str) -> bool:
     if any(not w[:1].isalpha() for w in words) or _NOT_IN_TOPICS & {w.lower() for w in words}:
         return False
     # Topics are common nouns; a capitalised word (other than an acronym) names something else.
-    return all(w.islower() or w.isupper() or "-" in w for w in words) and not words[-1].endswith("ing")
+    # A first word in -ing is a verb ("strengthening ties"); a list's own head word is no topic.
+    if words[0].endswith("ing") or words[0].lower() in _LIST_WORDS:
+        return False
+    return all(w.islower() or w.isupper() or "-" in w for w in words)
 
 
 def suggested_parent(topic: str, neighbours: list[str | None], labels: dict[str, str]) -> str | None:

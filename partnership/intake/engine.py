@@ -7,6 +7,8 @@ organisations and areas add what the gazetteer does not know. Nothing here write
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +21,15 @@ from .agreements import DocumentMention, read_documents
 from .bodies import BODIES, Body
 from .gazetteer import Gazetteer, Hit, longest
 from .known import KnownNames
-from .organisations import BOUND_ACRONYM, GOVERNMENT_BODY, SECRETARIAT, bound_name, government_bodies, is_place, similar
+from .organisations import (
+    SECRETARIAT,
+    bound_name,
+    bracketed_acronyms,
+    government_bodies,
+    government_body_spans,
+    is_place,
+    similar,
+)
 from .outcomes import extract_outcomes, extract_summary
 from .people import OfficialIndex, PeopleReader, PersonMention, name_words_of
 from .proposal import (
@@ -76,6 +86,21 @@ class Prepared:
     known_org_names: dict[int, str]
     known_agreement_names: dict[int, str]
 
+    def find(self, text: str) -> list[Hit]:
+        """Known names in the text: the shipped bodies and vocabulary, then the knowledge base's records."""
+        return [*shipped().find(text), *self.gazetteer.find(text)]
+
+
+@functools.cache
+def shipped() -> Gazetteer:
+    """The bodies and the area vocabulary the engine ships with, built once per process."""
+    gazetteer = Gazetteer()
+    for body in BODIES:
+        gazetteer.add("body", body, [body.name, *([body.acronym] if body.acronym else []), *body.aliases])
+    for concept in concepts():
+        gazetteer.add("concept", concept, concept.labels())
+    return gazetteer
+
 
 def _by_key(records: list[Known]) -> dict[str, list[Known]]:
     index: dict[str, list[Known]] = {}
@@ -91,15 +116,11 @@ def prepare(known: KnownNames) -> Prepared:
     gazetteer = Gazetteer()
     for record in known.organisations:
         gazetteer.add("organisation", record, record.labels or record.keys)
-    for body in BODIES:
-        gazetteer.add("body", body, [body.name, *([body.acronym] if body.acronym else []), *body.aliases])
     for record in known.agreements:
         gazetteer.add("agreement", record, record.labels or record.keys)
     for record in known.areas:
         gazetteer.add("area", record, record.labels or record.keys)
     vocabulary = {concept.slug: concept for concept in concepts()}
-    for concept in vocabulary.values():
-        gazetteer.add("concept", concept, concept.labels())
     labels_by_official = {}
     for record in known.officials:
         labels = list(record.labels or record.keys)
@@ -143,15 +164,40 @@ class Paragraph:
     hits: list[Hit] = field(default_factory=list)
 
     def sentence_of(self, position: int) -> tuple[int, int]:
-        return next(((s, e) for s, e in self.sentences if s <= position < e), (0, len(self.text)))
+        index = bisect.bisect_right(self.sentences, (position, len(self.text) + 1)) - 1
+        return self.sentences[index] if 0 <= index < len(self.sentences) else (0, len(self.text))
 
 
-def _overlaps(start: int, end: int, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
+class Spans:
+    """Character spans of one paragraph already taken by something: each check costs the span's length."""
 
+    def __init__(self, length: int):
+        self.mask = bytearray(length + 1)
 
-def _inside(start: int, end: int, spans) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) != -1
+
+    def covers(self, start: int, end: int) -> bool:
+        return end > start and self.mask.find(0, start, end) == -1
+
+    def crosses(self, start: int, end: int) -> bool:
+        """Does a taken span run over the edge of start..end (rather than lie inside it)?"""
+        mask = self.mask
+        return bool((start > 0 and mask[start - 1] and mask[start]) or (mask[end - 1] and mask[end]))
+
+    def first_after(self, start: int, end: int) -> int:
+        found = self.mask.find(1, start, end)
+        return end if found == -1 else found
+
+    @classmethod
+    def of(cls, length: int, spans) -> Spans:
+        made = cls(length)
+        for start, end in spans:
+            made.add(start, end)
+        return made
 
 
 @dataclass
@@ -163,124 +209,119 @@ class Found:
     new_areas: list[tuple[Paragraph, int, int, str, str | None]] = field(default_factory=list)
 
 
+_AND_AFTER = re.compile(r"\s(?:and|with)\s(?:the\s)?")
+
+
 def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str, str], found: Found) -> None:
     text = paragraph.blank
+    length = len(text)
     doc = parse(text)
     paragraph.words = words(doc)
     paragraph.sentences = sentence_spans(doc)
-    hits = prepared.gazetteer.find(text)
+    hits = prepared.find(text)
 
     # Documents first: their acronyms and the organisations named in their titles belong to them.
     documents = read_documents(paragraph.words, text)
-    document_spans = [(d.start, d.end) for d in documents]
+    document_spans = Spans.of(length, [(d.start, d.end) for d in documents])
     agreement_hits = longest([h for h in hits if h.of("agreement")])
-    for document in documents:
-        inside = [h for h in agreement_hits if document.start <= h.start and h.end <= document.end]
-        record = _unique(
-            [e.record for h in inside for e in h.of("agreement") if h.end - h.start >= 0.6 * len(document.title)]
-        )
-        found.documents.append((paragraph, document, record))
+    by_document: dict[int, list[Hit]] = {}
+    starts_of_documents = [d.start for d in documents]
     for hit in agreement_hits:
-        if not _overlaps(hit.start, hit.end, document_spans):
+        index = bisect.bisect_right(starts_of_documents, hit.start) - 1
+        if index >= 0 and hit.end <= documents[index].end:
+            by_document.setdefault(index, []).append(hit)
+        elif not document_spans.overlaps(hit.start, hit.end):
             record = _unique([e.record for e in hit.of("agreement")])
             if record:
-                mention = DocumentMention(record.name, "", hit.start, hit.end)
-                found.documents.append((paragraph, mention, record))
-                document_spans.append((hit.start, hit.end))
+                found.documents.append((paragraph, DocumentMention(record.name, "", hit.start, hit.end), record))
+                document_spans.add(hit.start, hit.end)
+    for index, document in enumerate(documents):
+        inside = by_document.get(index, [])
+        whole = [e.record for h in inside for e in h.of("agreement") if h.end - h.start >= 0.6 * len(document.title)]
+        found.documents.append((paragraph, document, _unique(whole)))
 
-    # Organisations: "Full Name (ACRONYM)", the known and shipped ones, secretariats, bound acronyms.
-    organisation_spans: list[tuple[int, int]] = []
-
-    venues = [m.span("venue") for m in _VENUE.finditer(text)]
+    # Organisations: "Full Name (ACRONYM)", the known and shipped ones, secretariats, bodies, bound acronyms.
+    taken = Spans(length)
+    venue_spans = [m.span("venue") for m in _VENUE.finditer(text)]
+    venues = Spans.of(length, venue_spans)
+    mine: list[tuple[int, int, str]] = []
 
     def add_organisation(start, end, name, acronym="", record=None, body=None, around=False):
         """around: the name may hold organisations already found ("UNFPA Asia and the Pacific Regional Office")."""
-        if is_place(name) or any(s <= start and end <= e and (s, e) != (start, end) for s, e in venues):
+        if is_place(name) or (venues.covers(start, end) and (start, end) not in venue_spans):
             return
-        if around:
-            if any(_overlaps(start, end, [span]) and not _inside(*span, [(start, end)]) for span in organisation_spans):
-                return
-        elif _overlaps(start, end, organisation_spans):
+        if document_spans.overlaps(start, end):
             return
-        organisation_spans.append((start, end))
+        if taken.crosses(start, end) if around else taken.overlaps(start, end):
+            return
+        taken.add(start, end)
+        mine.append((start, end, name))
         found.organisations.append((paragraph, start, end, name, acronym, record, body))
 
     organisation_hits = longest([h for h in hits if h.of("organisation") or h.of("body")])
-    for match in BOUND_ACRONYM.finditer(text):
-        if _overlaps(match.start(), match.end(), document_spans):
-            continue
-        raw, raw_start = match.group("name"), match.start("name")
+    hit_ends = {hit.end: hit for hit in organisation_hits}
+    for raw_start, raw, acronym, end in bracketed_acronyms(text):
         # "The ASEAN Secretariat and the UN Office on Drugs and Crime (UNODC)": the name starts after the other party.
-        for hit in organisation_hits:
-            if (
-                raw_start <= hit.start
-                and hit.end < match.start("acronym")
-                and re.match(r"\s(?:and|with)\s", text[hit.end :])
-            ):
-                cut = re.match(r"\s(?:and|with)\s(?:the\s)?", text[hit.end :]).end() + hit.end
-                raw, raw_start = text[cut : match.end("name")], cut
-        name = bound_name(raw, match.group("acronym"), DOCUMENT_WORDS)
+        for other in _AND_AFTER.finditer(raw):
+            if raw_start + other.start() in hit_ends:
+                raw, raw_start = raw[other.end() :], raw_start + other.end()
+                break
+        name = bound_name(raw, acronym, DOCUMENT_WORDS)
         if name:
-            start = raw_start + raw.rfind(name)
-            acronyms.setdefault(match.group("acronym"), name)
-            add_organisation(start, match.end(), name, match.group("acronym"))
+            acronyms.setdefault(acronym, name)
+            add_organisation(raw_start + raw.rfind(name), end, name, acronym)
     for hit in organisation_hits:
-        if _overlaps(hit.start, hit.end, document_spans):
-            continue
         record = _unique([e.record for e in hit.of("organisation")])
         body = next((e.record for e in hit.of("body")), None)
         add_organisation(hit.start, hit.end, hit.text, "", record, body)
     for match in SECRETARIAT.finditer(text):
-        if not _overlaps(match.start(), match.end(), document_spans) and "-to-" not in match.group("name"):
+        if "-to-" not in match.group("name"):
             add_organisation(match.start(), match.end(), match.group("name"))
     position = 0
-    while match := GOVERNMENT_BODY.search(text, position):
-        bodies = government_bodies(match, organisation_spans)
+    for start, end, head_end in government_body_spans(text):
+        if head_end <= position:
+            continue  # a head inside a body already read ("Department of the Ministry of ...")
+        bodies = government_bodies(text, start, end, head_end, taken)
         for body_span in bodies:
-            if not _overlaps(body_span[0], body_span[1], document_spans):
-                add_organisation(*body_span, around=True)
-        # Read on from where the last body ended: a body found after it may have cut this one short.
-        position = max([match.start("name") + 1, *(end for _, end, _ in bodies)])
-    for acronym in list(acronyms)[:50]:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            if not _overlaps(match.start(), match.end(), document_spans):
-                add_organisation(match.start(), match.end(), acronym, acronym)
+            add_organisation(*body_span, around=True)
+        position = max([position, *(body_end for _, body_end, _ in bodies)])
+    if acronyms:
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, list(acronyms)[:50])) + r")(?![\w-])")
+        for match in pattern.finditer(text):
+            add_organisation(match.start(), match.end(), match.group(0), match.group(0))
 
     # People, with the organisations their posts name.
     starts = {w.start: i for i, w in enumerate(paragraph.words)}
     ends = {w.end: i for i, w in enumerate(paragraph.words)}
-    organisation_words = [
-        (starts[start], ends[end] + 1, name)
-        for p, start, end, name, _, _, _ in found.organisations
-        if p is paragraph and start in starts and end in ends
-    ]
+    organisation_words = [(starts[a], ends[b] + 1, name) for a, b, name in mine if a in starts and b in ends]
     reader = PeopleReader(paragraph.words, organisation_words, paragraph.number)
     people = reader.read()
-    person_spans = [(m.start, m.end) for m in people]
+    person_spans = Spans.of(length, [(m.start, m.end) for m in people])
     for hit in longest([h for h in hits if h.of("official")]):
-        if not _overlaps(hit.start, hit.end, person_spans) and not _overlaps(hit.start, hit.end, organisation_spans):
-            covered = [w for w in paragraph.words if hit.start <= w.start and w.end <= hit.end]
-            if covered:
-                people.append(PersonMention(covered, paragraph=paragraph.number))
+        if not person_spans.overlaps(hit.start, hit.end) and not taken.overlaps(hit.start, hit.end):
+            first, last = starts.get(hit.start), ends.get(hit.end)
+            if first is not None and last is not None:
+                people.append(PersonMention(paragraph.words[first : last + 1], paragraph=paragraph.number))
     found.people.extend(people)
-    blocked = organisation_spans + reader.title_spans + [(m.start, m.end) for m in people]
+    blocked = Spans.of(length, [*reader.title_spans, *((m.start, m.end) for m in people)])
+    for start, end, _ in mine:
+        blocked.add(start, end)
 
     # Areas: the vocabulary by any label, then topics listed beside them that it lacks.
     area_hits = longest([h for h in hits if h.of("area") or h.of("concept")])
     sentence_broader: dict[tuple[int, int], list[str | None]] = {}
     for hit in area_hits:
-        if _inside(hit.start, hit.end, blocked):
-            continue
-        if area_rules.is_ambiguous_here(text, hit.start, name_key(hit.text)):
+        if blocked.covers(hit.start, hit.end) or area_rules.is_ambiguous_here(text, hit.start, name_key(hit.text)):
             continue
         record = _unique([e.record for e in hit.of("area")])
         concept = next((e.record for e in hit.of("concept")), None)
         found.areas.append((paragraph, hit.start, hit.end, hit.text, record, concept))
         broader = record.parent if record else (concept.broader if concept else None)
         sentence_broader.setdefault(paragraph.sentence_of(hit.start), []).append(broader)
-    area_spans = [(h.start, h.end) for h in area_hits]
-    for start, end, topic in area_rules.listed_topics(text, area_spans + blocked + document_spans):
-        if _overlaps(start, end, area_spans + blocked + document_spans) or is_place(topic):
+    known = Spans.of(length, [(h.start, h.end) for h in area_hits])
+    known.mask = bytearray(a | b | c for a, b, c in zip(known.mask, blocked.mask, document_spans.mask, strict=True))
+    for start, end, topic in area_rules.listed_topics(text, known):
+        if known.overlaps(start, end) or is_place(topic):
             continue
         neighbours = sentence_broader.get(paragraph.sentence_of(start), [])
         parent = area_rules.suggested_parent(topic, neighbours, prepared.concept_labels)
@@ -533,6 +574,8 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
                     continue
                 if reference and found_date.date.date > reference and not _future(sentence):
                     continue
+                if reference and not -180 <= (found_date.date.date - reference).days <= 90:
+                    continue  # years before the dateline: history the release recalls
                 if meeting_date is None and _MEETING_WORDS.search(sentence) and not before.rstrip().endswith("("):
                     meeting_date, meeting_paragraph = item, paragraph.number
                 fallback = fallback or item

@@ -15,11 +15,25 @@ from ..names import name_key
 from .bodies import places
 
 _LEAD_WORDS = {"of", "and", "the", "for", "on", "in", "to", "with", "between", "by", "at"}
-# Up to sixteen words before "(ACRONYM)": bounded, so scanning is linear.
-BOUND_ACRONYM = re.compile(
-    r"(?P<name>(?:[^\W\d_][\w’'&.-]*|of|and|the|for|on|in|to)(?:\s(?:[^\W\d_][\w’'&.-]*|of|and|the|for|on|in|to)){0,15})"
-    r"\s\((?P<acronym>[A-Z][A-Za-z&-]{1,11}(?:\s[A-Z][a-z]+)?)\)"
-)
+_IN_BRACKETS = re.compile(r"\s\((?P<acronym>[A-Z][A-Za-z&-]{1,11}(?:\s[A-Z][a-z]+)?)\)")
+_NAME_WORD = re.compile(r"(?:[^\W\d_][\w’'&.-]*|of|and|the|for|on|in|to)")
+_WINDOW = 240  # characters looked back from "(ACRONYM)": bounded, so the work is linear
+
+
+def bracketed_acronyms(text: str):
+    """(start of the words before it, those words, acronym, end) for each '... Words (ACRONYM)'."""
+    for match in _IN_BRACKETS.finditer(text):
+        window_start = max(0, match.start() - _WINDOW)
+        kept = []
+        for word in reversed(list(re.finditer(r"\S+", text[window_start : match.start()]))):
+            if len(kept) == 16 or not _NAME_WORD.fullmatch(word.group()):
+                break
+            kept.append(word)
+        if kept:
+            start = window_start + kept[-1].start()
+            yield start, text[start : match.start()], match.group("acronym"), match.end()
+
+
 # "Ministry of Foreign Affairs", "Philippine Department of Social Welfare and Development", "Korea Foundation".
 _HEADS = (
     r"Ministry|Department|Directorate|Office|Agency|Authority|Bureau|Institute|Commission|Council|Committee|Foundation"
@@ -30,11 +44,23 @@ _PERSON_WORDS = (
     r"|Director|Deputy|Chair|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 )
 _NEXT = rf"(?!(?:{_PERSON_WORDS})\b){_CAP}"
-GOVERNMENT_BODY = re.compile(
-    rf"(?<![\w-])(?P<name>(?:{_CAP}\s(?:and\s(?:the\s)?)?){{0,5}}(?:{_HEADS})"
+_BODY_HEAD = re.compile(rf"(?<![\w-])(?:{_HEADS})(?![\w-])")
+_BODY_BEFORE = re.compile(rf"(?<![\w-])(?:{_CAP}\s(?:and\s(?:the\s)?)?){{0,5}}$")
+_BODY_AFTER = re.compile(
     rf"(?:\s(?:of|for|on)\s(?:the\s)?{_NEXT}(?:\s(?:(?:and|of|for|the|on)\s){{0,2}}{_NEXT}|,\s{_NEXT}){{0,8}}"
-    rf"|\sin\s{_CAP}(?:\s{_CAP})?)?)(?![\w-])"
+    rf"|\sin\s{_CAP}(?:\s{_CAP})?)?(?![\w-])"
 )
+
+
+def government_body_spans(text: str):
+    """(start, end, head end) of each 'Ministry ...', '... Department of ...', '... Foundation' in the text."""
+    for head in _BODY_HEAD.finditer(text):
+        window_start = max(0, head.start() - 120)
+        before = _BODY_BEFORE.search(text, window_start, head.start())
+        after = _BODY_AFTER.match(text, head.end())
+        yield (before.start() if before else head.start()), after.end(), head.end()
+
+
 _TRAILING = re.compile(r"(?:\s(?:of|for|on|and|the|in))+$")
 SECRETARIAT = re.compile(r"(?<![\w-])(?P<name>(?:[A-Z]{2,}|[A-Z][a-z]+)(?:[ -][A-Z][\w-]*){0,3}\sSecretariat)(?![\w-])")
 _PLACES = {name_key(place) for place in places()}
@@ -79,19 +105,14 @@ def bound_name(raw: str, acronym: str, document_words: set[str]) -> str:
 _NESTED = re.compile(rf"\s(?:of|for)\s(?:the\s)?(?=(?:{_HEADS})\b)")
 
 
-def government_bodies(match, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, name) of the ministries, departments, offices or agencies a match names.
+def government_bodies(text: str, start: int, end: int, head_end: int, taken) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the ministries, departments, offices or agencies a span names.
 
-    Cut before a body already found after the head word and before a person or a weekday;
+    Cut before a body already found after the head word (taken: the Spans of organisations);
     "ASEAN Department of the Ministry of Foreign Affairs" names two bodies.
     """
-    start, end = match.span("name")
-    head = re.search(rf"\b(?:{_HEADS})\b", match.group("name"))
-    head_end = start + head.end()
-    for other_start, _ in taken:
-        if head_end <= other_start < end:
-            end = other_start
-    text = match.group("name")[: end - start]
+    end = taken.first_after(head_end, end)
+    text = text[start:end]
     found = []
     position = 0
     for part in _NESTED.split(text):

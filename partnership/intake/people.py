@@ -51,12 +51,13 @@ MAX_NAME_WORDS = 6
 MAX_TAIL_WORDS = 24
 
 
-def _phrases(texts) -> dict[int, set[tuple[str, ...]]]:
-    by_length: dict[int, set[tuple[str, ...]]] = {}
-    for text in texts:
+def _phrases(texts) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by their first word, longest first."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for text in sorted(texts, key=lambda t: -len(t.split())):
         key = tuple(text.split())
-        by_length.setdefault(len(key), set()).add(key)
-    return by_length
+        by_first.setdefault(key[0], []).append(key)
+    return by_first
 
 
 _HONORIFICS = _phrases(HONORIFICS)
@@ -64,11 +65,13 @@ _TITLES = _phrases(TITLE_WORDS)
 _PLACES = {name_key(place) for place in places()}
 
 
-def _phrase_at(words: list[Word], index: int, phrases: dict[int, set[tuple[str, ...]]]) -> int:
+def _phrase_at(words: list[Word], index: int, phrases: dict[str, list[tuple[str, ...]]]) -> int:
     """How many words from index form one of the phrases (longest), or 0."""
-    for length in sorted(phrases, reverse=True):
-        if tuple(w.text for w in words[index : index + length]) in phrases[length]:
-            return length
+    if index >= len(words):
+        return 0
+    for phrase in phrases.get(words[index].text, ()):
+        if len(phrase) == 1 or tuple(w.text for w in words[index : index + len(phrase)]) == phrase:
+            return len(phrase)
     return 0
 
 

@@ -43,14 +43,24 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
 
 
-def _fold_char(char: str) -> str:
-    if char.isalnum():
-        base = unicodedata.normalize("NFKD", char.translate(_LETTERS))[:1] or char
-        return base.lower()[:1] if base.lower() else base
-    return " "
-
-
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "s", "æ": "a"})
+
+
+class _FoldTable(dict):
+    """str.translate table built as characters are met: each one folds to one character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char.isalnum():
+            base = unicodedata.normalize("NFKD", char.translate(_LETTERS))[:1] or char
+            folded = base.lower()[:1] or base
+        else:
+            folded = " "
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -59,7 +69,7 @@ def fold(text: str) -> str:
     Offsets in the folded text are offsets in the original, so a match found accent- and
     case-insensitively is highlighted where it stands.
     """
-    return "".join(_fold_char(char) for char in text)
+    return text.translate(_FOLD)
 
 
 def key_words(text: str) -> list[str]:
