@@ -117,8 +117,8 @@ def read_documents(words: list[Word], text: str) -> list[DocumentMention]:
             index += 1
             continue
         after = index + length
-        if after < len(words) and words[after].text in VENUE_AFTER:
-            index = after
+        if any(w.text in VENUE_AFTER for w in words[after : after + 3]):
+            index = after  # "Convention Center", "Convention and Exhibition Centre": a venue
             continue
         first = index
         while first > 0 and index - first < MAX_BEFORE:

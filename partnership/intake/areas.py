@@ -28,7 +28,7 @@ _AMBIGUOUS_BEFORE = {
 }
 
 _LIST_OPENERS = re.compile(
-    r"\b(?:(?:discuss(?:ed)?|covered|focused\son|reviewed)\s"
+    r"\b(?:(?:discuss(?:ed)?|covered|focused\son|reviewed|exchanged\sviews\son|cooperate\s(?:on|in))\s"
     r"|(?:cooperation|collaboration|partnership|work|areas?|fields?|sectors?|issues|topics|priorities)"
     r"\s(?:in|on|such\sas|including|covering|of)\s(?:the\s(?:areas?|fields?)\sof\s)?"
     r"|(?:areas?|fields?|issues|topics)\s(?:of\scooperation\s)?(?:such\sas|including|like)\s)",

@@ -37,6 +37,7 @@ def bracketed_acronyms(text: str):
 # "Ministry of Foreign Affairs", "Philippine Department of Social Welfare and Development", "Korea Foundation".
 _HEADS = (
     r"Ministry|Department|Directorate|Office|Agency|Authority|Bureau|Institute|Commission|Council|Committee|Foundation"
+    r"|Hub|Division|Unit|Section"
 )
 _CAP = r"[A-Z][\w’'&-]*"
 _PERSON_WORDS = (
@@ -131,7 +132,11 @@ def _government_body(name: str) -> str:
     if country and is_place(country.group(1)):
         name = name[: country.start()]
     words = name.split()
-    while len(words) > 1 and (words[0] in {"The", "A", "An"} or (is_place(words[0]) and " of " in name)):
+    # "Thailand's Ministry of Education", "Philippine Department of ...": the country is not part of the name.
+    while len(words) > 1 and (
+        words[0] in {"The", "A", "An"}
+        or (is_place(re.sub(r"[’']s$", "", words[0])) and (" of " in name or re.search(r"[’']s$", words[0])))
+    ):
         words = words[1:]
     if len(words) < 2 or (re.fullmatch(rf"(?:{_HEADS})", words[0]) and len(words) < 3):
         return ""

@@ -96,10 +96,16 @@ class PersonMention:
         return self.name_words[-1].end
 
 
+# Words of institutions and events: "the ASEAN Education Ministers Meeting", "the UN General Assembly".
+NOT_NAMES = {"meeting", "ministers", "summit", "conference", "assembly", "forum", "workshop", "session", "leaders"}
+
+
 def _is_name_word(word: Word) -> bool:
     text = word.text
     if text in SUFFIXES:
         return True
+    if name_key(text) in NOT_NAMES or name_key(text) in TITLE_TAIL_ENDS:
+        return False
     if not text[:1].isupper() or text in MONTHS or not any(c.isalpha() for c in text):
         return False
     # An acronym is an organisation, not a name.
@@ -223,6 +229,9 @@ class PeopleReader:
             ending = self.ending_at(offset)
             if ending:
                 end = offset = offset + ending
+                continue
+            if end is not None and words[offset - 1].text == "and" and word.capitalised:
+                end = offset = offset + 1  # "Minister of Education and Sports": coordination inside the post
                 continue
             if end is not None and word.text not in CONNECTORS:
                 # "of ASEAN for ASEAN Socio-Cultural Community": words that lead to another ending belong to the post.
