@@ -459,6 +459,53 @@ class PressRelease(models.Model):
         return self.status == ReleaseStatus.PUBLISHED
 
 
+class City(NamedRecord):
+    """A city where meetings happen, with its coordinates for the map."""
+
+    name = models.CharField(max_length=100)
+    country = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField(null=True, blank=True, help_text="Degrees north (south is negative).")
+    longitude = models.FloatField(null=True, blank=True, help_text="Degrees east (west is negative).")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="city_coordinates_on_earth",
+                violation_error_message="Give both coordinates: latitude -90 to 90, longitude -180 to 180.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('partnership:meeting-list')}?city={self.slug}"
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Venue(NamedRecord):
+    """A building or conference centre where meetings happen, in a city."""
+
+    name = models.CharField(max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="venues")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city_id else self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('partnership:meeting-list')}?venue={self.slug}"
+
+
 class MeetingKind(models.TextChoices):
     BILATERAL = "bilateral", "Bilateral meeting"
     SUMMIT = "summit", "Summit"
@@ -488,6 +535,14 @@ class Meeting(Sourced):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     venue = models.CharField(max_length=200, blank=True, help_text="e.g. ASEAN Secretariat")
     city = models.CharField(max_length=100, blank=True, help_text="e.g. Jakarta")
+    # The records the text above names, kept in step with it on save: editors write the place
+    # as the release does, and any spelling of a known city ("Ha Noi", "Hà Nội") finds it.
+    venue_record = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="meetings"
+    )
+    city_record = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="meetings"
+    )
     kind = models.CharField(max_length=30, choices=MeetingKind.choices, default=MeetingKind.BILATERAL)
     summary = models.TextField(blank=True, help_text="Markdown.")
     participants = models.ManyToManyField(Official, through="Participation", related_name="meetings")
@@ -508,6 +563,10 @@ class Meeting(Sourced):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
+        from .places import city_named, venue_named
+
+        self.city_record = city_named(City, self.city)
+        self.venue_record = venue_named(Venue, self.venue, self.city_record)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -749,6 +808,8 @@ class LearnedAlias(models.Model):
 
 # Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
 for _model in [
+    City,
+    Venue,
     Organisation,
     Official,
     Post,

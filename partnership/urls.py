@@ -10,9 +10,12 @@ from .api.views import router as api_router
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("search/", views.search_page, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/network/", views.meeting_network, name="meeting-network"),
+    path("meetings/map/", views.meeting_map, name="meeting-map"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("officials/", views.official_list, name="official-list"),
     path("officials/<slug:slug>/", views.official_detail, name="official-detail"),
