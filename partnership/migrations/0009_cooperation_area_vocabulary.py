@@ -20,6 +20,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0006_learned_alias")]
+    dependencies = [("partnership", "0008_link_meeting_places")]
 
     operations = [migrations.RunPython(load, unload)]
