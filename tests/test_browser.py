@@ -5,64 +5,30 @@ Needs Debian's chromium (/usr/bin/chromium) and `npm ci` (axe-core). In CI (CI=t
 a missing browser or axe-core fails the test; on a dev machine it is skipped.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-from partnership.dataset import load_dataset
+from .conftest import ROOT
 
-from .conftest import fixture_data
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 pytestmark = pytest.mark.browser
 
 
-def _require(condition: bool, reason: str):
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
-def browser_page():
-    _require(CHROMIUM.exists(), f"no browser at {CHROMIUM}")
-    _require(AXE.exists(), "axe-core is not installed: run `npm ci`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - dev dependency
-        _require(False, "playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the tests' own database
-    # work here is synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {ARTIFACTS}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            browser.close()
+    return page
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    load_dataset(fixture_data())
+def site(seeded, live_server):
     return live_server.url
 
 
-def serious_violations(page) -> list[str]:
+def serious_violations(page, axe: str) -> list[str]:
     """axe-core's serious and critical violations on the current page."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    page.evaluate(axe)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
@@ -71,17 +37,17 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def check(page, name: str) -> None:
+def check(page, axe: str, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert serious_violations(page) == [], name
+    assert serious_violations(page, axe) == [], name
 
 
-def test_researcher_path_with_accessibility_checks(browser_page, site):
+def test_researcher_path_with_accessibility_checks(browser_page, axe, site):
     page = browser_page
 
     page.goto(site + "/")
     assert page.title().startswith("Overview")
-    check(page, "1-home")
+    check(page, axe, "1-home")
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=str(ARTIFACTS / "1-home-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -90,16 +56,16 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     page.locator("#facet-area + ul").get_by_role("link", name="Maritime security").click()
     page.wait_for_url("**/meetings/?area=maritime-security")
     assert page.get_by_role("region", name="Active filters").get_by_text("Area: Maritime security").is_visible()
-    check(page, "2-meetings-maritime-security")
+    check(page, axe, "2-meetings-maritime-security")
 
     page.get_by_role("link", name="UN Assistant Secretary-General Miroslav Jenča meets").first.click()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
-    check(page, "3-meeting")
+    check(page, axe, "3-meeting")
 
     page.locator("#participants + ul").get_by_role("link", name="Miroslav Jenča").click()
     page.wait_for_url("**/officials/miroslav-jenca/")
     assert page.get_by_role("heading", level=1).inner_text().endswith("Miroslav Jenča")
-    check(page, "4-official")
+    check(page, axe, "4-official")
 
     page.go_back()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
@@ -112,7 +78,7 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     page.wait_for_url("**/search/?q=JENCA")
     assert page.locator(".hit a").first.inner_text() == "Miroslav Jenča"
     assert "Jenča" in page.locator("mark").all_inner_texts()
-    check(page, "5-search")
+    check(page, axe, "5-search")
 
 
 OTHER_PAGES = [
@@ -127,7 +93,7 @@ OTHER_PAGES = [
 ]
 
 
-def test_other_pages_have_no_serious_accessibility_violations(browser_page, site):
+def test_other_pages_have_no_serious_accessibility_violations(browser_page, axe, site):
     for number, path in enumerate(OTHER_PAGES, 1):
         browser_page.goto(site + path)
-        check(browser_page, f"6-other-{number}")
+        check(browser_page, axe, f"6-other-{number}")

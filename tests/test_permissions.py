@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
 
 from partnership.models import (
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.django_db
 
 MARK = "Xqzdraft"  # in every draft record's text, and nowhere else
 HIDDEN = "Zyxhidden"  # beside MARK: searching for MARK may echo the query, never this
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """The API's per-client limit counts in the cache; earlier tests must not spend it for these."""
-    cache.clear()
 
 
 @pytest.fixture
