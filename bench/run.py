@@ -106,8 +106,7 @@ def setup_django():
 
 
 def seed() -> None:
-    from django.core.management import call_command
-
+    from bench.synthetic import seed as generate
     from partnership.models import Meeting
 
     if Meeting.objects.count() == MEETINGS:
@@ -119,7 +118,7 @@ def seed() -> None:
         return
     log(f"seeding {MEETINGS} meetings ...")
     started = time.perf_counter()
-    call_command("seed_demo", meetings=MEETINGS, replace=True)
+    generate(meetings=MEETINGS, replace=True)
     log(f"seeded in {time.perf_counter() - started:.0f} s")
     (WORK / f"datasette-{DB_NAME}-{MEETINGS}.db").unlink(missing_ok=True)
 

@@ -24,6 +24,7 @@ from .models import (
     MeetingOrganisation,
     Official,
     Organisation,
+    Outcome,
     Participation,
     Post,
     PressRelease,
@@ -132,6 +133,7 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
             venue=proposal.venue,
             city=proposal.city,
             kind=proposal.meeting_kind,
+            summary=proposal.summary.text if proposal.summary else "",
             **cite(proposal.meeting_paragraph),
         ),
         user=user,
@@ -175,6 +177,10 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
             if record.pk not in linked:
                 linked.add(record.pk)
                 _save(model(meeting=meeting, **{field: record}, **cite(paragraph)), user=user, reason=reason)
+    kept = [item for item in proposal.outcomes if item.include]
+    for position, item in enumerate(kept):
+        outcome = Outcome(meeting=meeting, kind=item.kind, text=item.text, position=position, **cite(item.paragraph))
+        _save(outcome, user=user, reason=reason)
     return meeting
 
 
@@ -329,7 +335,7 @@ def release_create_from_text(
 
     A publisher created here is marked as matched in the proposal, so confirming does not create it twice.
     """
-    if proposal.release_date is None:
+    if proposal.dateline_date is None:
         raise ValidationError("The text has no dateline (e.g. 'JAKARTA, 30 June 2015-'): give the release's date.")
     if publisher is None:
         item = next((o for o in proposal.organisations if o.kind == "secretariat"), None) or next(
@@ -347,7 +353,7 @@ def release_create_from_text(
             title=proposal.release_title or "Untitled release",
             publisher=publisher,
             dateline_place=proposal.dateline_place,
-            date=proposal.release_date,
+            date=proposal.dateline_date,
             body=text.strip(),
             status=status,
         ),

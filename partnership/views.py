@@ -323,10 +323,10 @@ def search_page(request):
         errors.append(f"Search words: at most {search.MAX_QUERY_LENGTH} characters, please (this was {len(query)}).")
     if kind and kind not in dict(search.KIND_CHOICES):
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
-    hits, page = [], None
+    results, page = search.Results([], []), None
     if not errors and query.strip():
-        hits = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
-        page, page_error = _page(request, hits)
+        results = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
+        page, page_error = _page(request, results.hits)
         if page_error:
             errors.append(page_error)
     context = {
@@ -336,7 +336,7 @@ def search_page(request):
         "errors": errors,
         "page_obj": page,
         "hits": page.object_list if page else [],
-        "total": len(hits),
+        "results": results,
         "search_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
     }
     return render(request, "partnership/search.html", context, status=400 if errors else 200)

@@ -138,3 +138,23 @@ def test_dates_keep_their_precision(sentence, expected):
     proposal = propose(f"JAKARTA, 30 June 2015- Something happened {sentence}.")
     mentions = [d.date.isoformat() for d in proposal.dates if d.role != "dateline"]
     assert mentions == [expected]
+
+
+def test_proposal_json_gives_the_release_prefill_summary_outcomes_candidates_and_mentions():
+    """The Extract screen and propose_records read this shape: every item says where it is named."""
+    data = propose(RELEASE_2015).as_json()
+    assert (data["release_title"], data["dateline_place"], data["dateline_date"]) == (
+        propose(RELEASE_2015).release_title,
+        "Jakarta",
+        "2015-06-30",
+    )
+    assert data["summary"]["paragraph"] == 1 and data["summary"]["text"].startswith("The UN and ASEAN")
+    assert {o["kind"] for o in data["outcomes"]} >= {"agreed", "reaffirmed", "welcomed", "discussed"}
+    parts = RELEASE_2015.replace("\r\n", "\n").split("\n\n")
+    for kind in ("officials", "organisations", "areas", "agreements"):
+        for item in data[kind]:
+            assert item["candidates"] == [] or {"id", "name", "score", "reason"} <= set(item["candidates"][0])
+            assert item["mentions"], item["name"]
+            for mention in item["mentions"]:
+                assert parts[mention["paragraph"] - 1].strip()[mention["start"] : mention["end"]] == mention["text"]
+    assert all("suggested_parent" in area for area in data["areas"])

@@ -1,10 +1,10 @@
 """Pages keep a constant number of queries as the data grows (issue 6)."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.synthetic import seed
 from partnership.models import Meeting
 from partnership.pagination import EstimatedCountPaginator
 
@@ -31,9 +31,9 @@ def test_admin_changelists_use_few_and_constant_queries(editor_client):
         "/admin/partnership/meeting/?date__year=2020",
         "/admin/partnership/official/",
     ]
-    call_command("seed_demo", meetings=10)
+    seed(meetings=10)
     small = {path: queries(editor_client, path) for path in paths}
-    call_command("seed_demo", meetings=200, replace=True)
+    seed(meetings=200, replace=True)
     large = {path: queries(editor_client, path) for path in paths}
     assert small == large
     assert max(large.values()) <= 10
@@ -41,7 +41,7 @@ def test_admin_changelists_use_few_and_constant_queries(editor_client):
 
 def test_the_meeting_changelist_drills_down_by_year(editor_client):
     """The date hierarchy (issue 4) offers every year that has meetings."""
-    call_command("seed_demo", meetings=30)
+    seed(meetings=30)
     response = editor_client.get("/admin/partnership/meeting/")
     first, last = Meeting.objects.order_by("date").first().date.year, Meeting.objects.order_by("date").last().date.year
     assert f"?date__year={first}" in response.text
@@ -49,7 +49,7 @@ def test_the_meeting_changelist_drills_down_by_year(editor_client):
 
 
 def test_the_estimating_paginator_counts_exactly_when_filtered_or_small():
-    call_command("seed_demo", meetings=30)
+    seed(meetings=30)
     assert EstimatedCountPaginator(Meeting.objects.all(), 10).count == 30
     assert EstimatedCountPaginator(Meeting.objects.filter(kind="summit"), 10).count == (
         Meeting.objects.filter(kind="summit").count()
@@ -78,10 +78,10 @@ def _public_pages():
 
 def test_public_pages_use_the_same_queries_at_10_and_at_300_meetings(client):
     """Query counts per page do not grow with the data, cold (after a save) and warm (cached)."""
-    call_command("seed_demo", meetings=10)
+    seed(meetings=10)
     paths = _public_pages()
     small = {path: (queries(client, path), queries(client, path)) for path in paths}
-    call_command("seed_demo", meetings=300, replace=True)
+    seed(meetings=300, replace=True)
     paths = _public_pages()
     large = {path: (queries(client, path), queries(client, path)) for path in paths}
     assert list(small.values()) == list(large.values())
@@ -91,7 +91,7 @@ def test_public_pages_use_the_same_queries_at_10_and_at_300_meetings(client):
 
 def test_a_late_page_costs_what_the_first_does(client):
     """Page 12 reads what page 2 reads: the page keys are cached with the count, no deep OFFSET."""
-    call_command("seed_demo", meetings=400)
+    seed(meetings=400)
     first = queries(client, "/meetings/?page=1")
     late = queries(client, "/meetings/?page=12")
     second = queries(client, "/meetings/?page=2")
@@ -101,7 +101,7 @@ def test_a_late_page_costs_what_the_first_does(client):
 def test_pages_stop_at_forty_with_a_message(client, settings):
     from partnership import views
 
-    call_command("seed_demo", meetings=40 * views.PER_PAGE + 30)
+    seed(meetings=40 * views.PER_PAGE + 30)
     response = client.get("/meetings/?page=40")
     assert response.status_code == 200
     assert "pages stop at 40" in response.text
@@ -112,7 +112,7 @@ def test_pages_stop_at_forty_with_a_message(client, settings):
 
 def test_an_editor_save_shows_on_the_next_request(client):
     """Cached counts and facets are invalidated when a record is saved."""
-    call_command("seed_demo", meetings=30)
+    seed(meetings=30)
     before = client.get("/meetings/?kind=summit").text
     meeting = Meeting.objects.public().exclude(kind="summit").first()
     meeting.kind = "summit"

@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
 from partnership import search
-from partnership.models import Meeting, Official, ReleaseStatus
+from partnership.models import Meeting, Official, PressRelease, ReleaseStatus
 
 from . import factories
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query: str, kind: str | None = None) -> list[tuple[str, str]]:
-    return [(hit.kind.key, hit.record.slug) for hit in search.search(query, kinds=[kind] if kind else None)]
+    return [(hit.kind.key, hit.record.slug) for hit in search.search(query, kinds=[kind] if kind else None).hits]
 
 
 @pytest.mark.parametrize("query", ["Jenca", "jenča", "JENCA", "Jenča", "miroslav jenca", "MIROSLAV JENČA"])
@@ -63,7 +66,7 @@ def test_drafts_are_never_found(seeded):
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "a & b | c:* !(", "'); drop table x; --", "\\", "%_%", "東京"])
 def test_odd_queries_never_fail(client, seeded, query):
-    assert search.search(query) == [] or all(hit.record for hit in search.search(query))
+    assert all(hit.record for hit in search.search(query).hits)
     assert client.get("/search/", {"q": query}).status_code == 200
 
 
@@ -98,18 +101,125 @@ def test_search_page_can_be_limited_to_one_kind(client, seeded):
     assertContains(response, 'href="/meetings/2015-06-26-jenca-le-luong-minh/"')
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the GIN indexes")
-def test_postgresql_uses_the_gin_index(seeded):
-    """The search condition is the very expression the migration indexed, so the planner can use it."""
-    queryset = search.matching(Meeting.objects.order_by(), "jenca")
+def plan(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         # With a one-row table the planner would rather scan; forbid that to see whether the index applies.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "partnership_meeting_search_idx" in plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the GIN indexes")
+@pytest.mark.parametrize("model", list(search.DOCUMENTS))
+def test_postgresql_matches_on_the_stored_vector_index(seeded, model):
+    """Every kind matches on its stored, GIN-indexed search_vector, so the planner uses the index."""
+    assert f"{model._meta.db_table}_search_vector_idx" in plan(search.matching(model.objects.order_by(), "jenca"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the stored vector")
+def test_ranking_reads_the_stored_vector_not_the_text(seeded):
+    """ts_rank reads the stored vector: the long text (summary, body) is never parsed at query time."""
+    sql = str(search.ranked(PressRelease.objects.order_by(), "jenca").query)
+    assert 'ts_rank("partnership_pressrelease"."search_vector"' in sql
+    assert "to_tsvector" not in sql.replace(
+        'to_tsvector(\'partnership_search\'::regconfig, "partnership_pressrelease"."title")', ""
+    )
+    assert "partnership_pressrelease_search_vector_idx" in plan(search.ranked(PressRelease.objects.order_by(), "jenca"))
+
+
+def test_an_edited_record_is_found_by_its_new_words_at_once(seeded):
+    meeting = Meeting.objects.get(slug="2015-06-26-jenca-le-luong-minh")
+    meeting.summary = "They discussed quokka conservation."
+    meeting.save()
+    assert found("quokka") == [("meeting", meeting.slug)]
+    meeting.summary = "They discussed nothing in particular."
+    meeting.save()
+    assert found("quokka") == []
+
+
+def test_a_huge_release_is_saved_and_searched_up_to_the_cap(seeded):
+    """Only the first DOCUMENT_CHARS characters are searched, on both databases: a body with more
+    than 1 MB of distinct words (past PostgreSQL's tsvector limit) saves, and is found by its
+    early words but not by words past the cap."""
+    words = [f"w{i:07d}" for i in range(160_000)]
+    body = "Wombat opening.\n\n" + " ".join(words)
+    assert len(body) > 10 * search.DOCUMENT_CHARS
+    release = factories.release(title="A very long release", body=body)
+    assert ("release", release.slug) in found("wombat")
+    assert ("release", release.slug) in found(words[1000])
+    assert found(words[-1]) == []
+
+
+def make_meetings(count: int, word: str) -> None:
+    source = factories.release(body="\n\n".join(f"Paragraph {i}." for i in range(1, 4)))
+    Meeting.objects.bulk_create(
+        Meeting(
+            title=f"Meeting on {word} ({i})",
+            slug=f"meeting-{word}-{i}",
+            date=datetime.date(2016, 1, 1 + i % 28),
+            summary=f"About {word}.",
+            source=source,
+            source_paragraph=1,
+        )
+        for i in range(count)
+    )
+
+
+def test_totals_count_every_match_not_only_the_hits_shown(client, seeded):
+    """A kind's total is every public match, past the hits the page ranks, and links to its list."""
+    make_meetings(search_page_limit() + 12, "zanzibar")
+    total = search_page_limit() + 12
+    results = search.search("zanzibar", per_kind=search_page_limit())
+    assert [(t.kind.key, t.count) for t in results.totals if t.count] == [("meeting", total)]
+    assert len(results.hits) == search_page_limit()
+    response = client.get("/search/", {"q": "zanzibar"})
+    assertContains(response, f"{total} results for")
+    assertContains(response, f'<a href="/meetings/?q=zanzibar">see all {total} in Meetings</a>', html=True)
+    assertContains(client.get("/meetings/", {"q": "zanzibar"}), f"{total} meetings")
+
+
+def test_totals_past_the_cap_say_more_than(client, seeded, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    make_meetings(7, "zanzibar")
+    results = search.search("zanzibar")
+    [meetings] = [t for t in results.totals if t.count]
+    assert (meetings.more, meetings.shown) == (True, 5)
+    response = client.get("/search/", {"q": "zanzibar"})
+    assertContains(response, "More than 5 results for")
+    assertContains(response, "Meetings: more than 5")
+    assertContains(response, '<a href="/meetings/?q=zanzibar">see all in Meetings</a>', html=True)
+
+
+def test_a_draft_match_is_not_in_the_totals(seeded):
+    draft = factories.release(body="Zanzibar secret.", status=ReleaseStatus.DRAFT)
+    factories.meeting(title="Zanzibar meeting", source=draft)
+    factories.meeting(title="Zanzibar public meeting")
+    totals = {t.kind.key: t.count for t in search.search("zanzibar").totals}
+    assert totals["meeting"] == 1
+    assert totals["release"] == 0
+
+
+def search_queries(client, query: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/search/", {"q": query}).status_code == 200
+    return len(captured)
+
+
+def test_the_search_page_reads_the_same_queries_for_10_and_1200_matches(client, settings, seeded):
+    """Totals ride along in each kind's one query: past the cap too, the page's query count stays."""
+    settings.PAGE_CACHE = False
+    make_meetings(10, "zanzibar")
+    make_meetings(search.COUNT_CAP + 200, "quokka")
+    assert search_queries(client, "zanzibar") == search_queries(client, "quokka")
+    assert "More than" in client.get("/search/", {"q": "quokka"}).text
+
+
+def search_page_limit() -> int:
+    from partnership import views
+
+    return views.SEARCH_PER_KIND
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: trigram similarity")

@@ -212,3 +212,16 @@ def test_editors_group_is_restored_with_its_permissions():
     assert user.has_perm("partnership.add_pressrelease")
     assert user.has_perm("partnership.delete_participation")
     assert not user.has_perm("partnership.delete_official")
+
+
+def test_confirming_writes_the_kept_outcomes_and_the_summary_with_their_paragraphs(editor):
+    """Outcomes the editor unticked are not written; each written one cites its paragraph."""
+    release = draft(RELEASE_2015, date=datetime.date(2015, 6, 30))
+    proposal = propose(RELEASE_2015, KnownNames.from_database())
+    proposal.outcomes[0].include = False
+    kept = proposal.outcomes[1:]
+    meeting = meeting_create_from_proposal(release=release, proposal=proposal, user=editor)
+    assert meeting.summary == proposal.summary.text
+    written = list(meeting.outcomes.order_by("position"))
+    assert [(o.kind, o.text, o.source_paragraph) for o in written] == [(o.kind, o.text, o.paragraph) for o in kept]
+    assert all(o.source_id == release.pk for o in written)

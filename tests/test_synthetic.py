@@ -1,6 +1,6 @@
 import pytest
-from django.core.management import CommandError, call_command
 
+from bench.synthetic import Scale, SeedError, seed
 from partnership.models import (
     CooperationArea,
     Meeting,
@@ -10,7 +10,6 @@ from partnership.models import (
     PressRelease,
     ReleaseStatus,
 )
-from partnership.synthetic import Scale
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +26,16 @@ def snapshot():
 
 
 def test_the_same_seed_gives_the_same_data():
-    call_command("seed_demo", meetings=120, seed=7)
+    seed(meetings=120, seed=7)
     first = snapshot()
-    call_command("seed_demo", meetings=120, seed=7, replace=True)
+    seed(meetings=120, seed=7, replace=True)
     assert snapshot() == first
-    call_command("seed_demo", meetings=120, seed=8, replace=True)
+    seed(meetings=120, seed=8, replace=True)
     assert snapshot() != first
 
 
 def test_records_are_proportional_to_the_meetings():
-    call_command("seed_demo", meetings=400)
+    seed(meetings=400)
     scale = Scale(400)
     assert Meeting.objects.count() == 400
     assert Official.objects.count() == scale.officials
@@ -48,7 +47,7 @@ def test_records_are_proportional_to_the_meetings():
 
 def test_every_link_cites_a_paragraph_its_release_has():
     """Provenance holds: the cited paragraph exists in the cited release, as clean() requires."""
-    call_command("seed_demo", meetings=50)
+    seed(meetings=50)
     for meeting in Meeting.objects.select_related("source"):
         assert 1 <= meeting.source_paragraph <= len(meeting.source.paragraphs())
         meeting.full_clean()
@@ -56,19 +55,19 @@ def test_every_link_cites_a_paragraph_its_release_has():
 
 
 def test_names_keep_their_diacritics():
-    call_command("seed_demo", meetings=400)
+    seed(meetings=400)
     names = " ".join(Official.objects.values_list("name", flat=True))
     assert any(letter in names for letter in "ăâđêôơưčšžłøü")
 
 
 def test_new_records_after_seeding_get_fresh_keys():
     """Sequences are moved past the explicit keys the generator wrote."""
-    call_command("seed_demo", meetings=20)
+    seed(meetings=20)
     official = Official.objects.create(name="Someone New")
     assert official.pk == Official.objects.order_by("pk").last().pk
 
 
 def test_it_refuses_to_add_to_existing_meetings():
-    call_command("seed_demo", meetings=10)
-    with pytest.raises(CommandError, match="--replace"):
-        call_command("seed_demo", meetings=10)
+    seed(meetings=10)
+    with pytest.raises(SeedError, match="--replace"):
+        seed(meetings=10)

@@ -37,9 +37,9 @@ class Command(BaseCommand):
                     proposal = propose(text, KnownNames.from_database())
                     release = (
                         release_find_by_text(
-                            text=text, dateline_place=proposal.dateline_place, date=proposal.release_date
+                            text=text, dateline_place=proposal.dateline_place, date=proposal.dateline_date
                         )
-                        if proposal.release_date
+                        if proposal.dateline_date
                         else None
                     )
                     result = {

@@ -12,10 +12,23 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import asdict, dataclass, field
 
-from .dates import DatePrecision, PartialDate
-from .names import name_key
+from ..dates import DatePrecision, PartialDate
+from ..names import name_key
+from .known import KnownNames
+from .outcomes import extract_outcomes, extract_summary
+from .proposal import (
+    Known,
+    Mention,
+    Proposal,
+    ProposedAgreement,
+    ProposedArea,
+    ProposedDate,
+    ProposedOfficial,
+    ProposedOrganisation,
+    ProposedPlace,
+)
+from .text import paragraphs, parse, sentence_spans
 
 MONTHS = [
     "January",
@@ -102,179 +115,7 @@ _LIST_END = re.compile(
 _AREA_STOPWORDS = {"the", "a", "an", "its", "their", "various", "other", "mutual", "interest"}
 
 
-# -- the proposal -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Known:
-    """An existing record, as the names it goes by."""
-
-    pk: int
-    name: str
-    slug: str
-    keys: frozenset[str]
-
-    def as_json(self) -> dict:
-        return {"id": self.pk, "name": self.name, "slug": self.slug}
-
-
-@dataclass
-class KnownNames:
-    """Every existing official, organisation, area and agreement, by name key."""
-
-    officials: list[Known] = field(default_factory=list)
-    organisations: list[Known] = field(default_factory=list)
-    areas: list[Known] = field(default_factory=list)
-    agreements: list[Known] = field(default_factory=list)
-
-    @classmethod
-    def from_database(cls) -> KnownNames:
-        """Read (never write) the records a proposal is matched against."""
-        from .models import Agreement, CooperationArea, Official, Organisation
-
-        def known(queryset) -> list[Known]:
-            return [Known(r.pk, r.display_name(), r.slug, frozenset(r.name_keys())) for r in queryset]
-
-        return cls(
-            officials=known(Official.objects.all()),
-            organisations=known(Organisation.objects.all()),
-            areas=known(CooperationArea.objects.all()),
-            agreements=known(Agreement.objects.all()),
-        )
-
-    @staticmethod
-    def find(records: list[Known], text: str) -> Known | None:
-        key = name_key(text)
-        return next((record for record in records if key and key in record.keys), None)
-
-
-@dataclass
-class ProposedOfficial:
-    name: str
-    paragraph: int
-    match: Known | None = None
-    honorific: str = ""
-    title: str = ""
-    organisation: str = ""
-    role: str = "participant"
-    include: bool = True
-
-
-@dataclass
-class ProposedOrganisation:
-    name: str
-    paragraph: int
-    match: Known | None = None
-    acronym: str = ""
-    parent: str = ""
-    kind: str = "other"
-    include: bool = True
-
-
-@dataclass
-class ProposedArea:
-    name: str
-    paragraph: int
-    match: Known | None = None
-    include: bool = True
-
-
-@dataclass
-class ProposedAgreement:
-    name: str
-    paragraph: int
-    match: Known | None = None
-    kind: str = "other"
-    signed: PartialDate | None = None
-    include: bool = True
-
-
-@dataclass
-class ProposedDate:
-    text: str
-    date: PartialDate
-    paragraph: int
-    role: str = "mention"  # dateline, meeting or mention
-
-
-@dataclass
-class ProposedPlace:
-    venue: str
-    city: str
-    paragraph: int
-    role: str = "meeting"  # dateline or meeting
-
-
-@dataclass
-class Proposal:
-    """What a release says, as records to create or link; nothing is written until confirmed."""
-
-    release_title: str
-    dateline_place: str
-    release_date: datetime.date | None
-    meeting_title: str
-    meeting_date: PartialDate | None
-    meeting_paragraph: int
-    venue: str
-    city: str
-    meeting_kind: str = "bilateral"
-    officials: list[ProposedOfficial] = field(default_factory=list)
-    organisations: list[ProposedOrganisation] = field(default_factory=list)
-    areas: list[ProposedArea] = field(default_factory=list)
-    agreements: list[ProposedAgreement] = field(default_factory=list)
-    dates: list[ProposedDate] = field(default_factory=list)
-    places: list[ProposedPlace] = field(default_factory=list)
-
-    def records(self):
-        """Every proposed official, organisation, area and agreement."""
-        return [*self.officials, *self.organisations, *self.areas, *self.agreements]
-
-    def new_records(self):
-        return [item for item in self.records() if item.match is None]
-
-    def as_json(self) -> dict:
-        def item(obj) -> dict:
-            data = asdict(obj)
-            data.pop("include", None)
-            if hasattr(obj, "match"):
-                data["match"] = obj.match.as_json() if obj.match else None
-            for key in ("signed", "date"):
-                if isinstance(getattr(obj, key, None), PartialDate):
-                    value = getattr(obj, key)
-                    data[key] = {"date": value.isoformat(), "precision": value.precision, "display": str(value)}
-            return data
-
-        return {
-            "release": {
-                "title": self.release_title,
-                "dateline_place": self.dateline_place,
-                "date": self.release_date.isoformat() if self.release_date else None,
-            },
-            "meeting": {
-                "title": self.meeting_title,
-                "date": self.meeting_date.isoformat() if self.meeting_date else None,
-                "precision": self.meeting_date.precision if self.meeting_date else None,
-                "display": str(self.meeting_date) if self.meeting_date else "",
-                "venue": self.venue,
-                "city": self.city,
-                "kind": self.meeting_kind,
-                "paragraph": self.meeting_paragraph,
-            },
-            "officials": [item(o) for o in self.officials],
-            "organisations": [item(o) for o in self.organisations],
-            "areas": [item(o) for o in self.areas],
-            "agreements": [item(o) for o in self.agreements],
-            "dates": [item(o) for o in self.dates],
-            "places": [item(o) for o in self.places],
-        }
-
-
 # -- reading the text ---------------------------------------------------------
-
-
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs as PressRelease.paragraphs() numbers them (blank-line separated)."""
-    return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
 
 
 def _contains_key(haystack_key: str, key: str) -> bool:
@@ -627,12 +468,20 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
     organisation_keys = {name_key(o.name) for o in organisations} | {name_key(o.acronym) for o in organisations}
     areas = [a for a in areas if name_key(a.name) not in organisation_keys]
 
+    sentences = [
+        (number, text[start:end])
+        for number, text in enumerate(parts, start=1)
+        for start, end in sentence_spans(parse(text))
+        if text[start:end].strip()
+    ]
+    for item in [*officials, *organisations, *areas, *agreements]:
+        item.mentions = _mentions(parts, [item.name, getattr(item, "acronym", "")])
     names = [o.name for o in officials[:2]]
     release_title = _release_title(parts[0][dateline_length:]) if parts else ""
     return Proposal(
         release_title=release_title,
         dateline_place=dateline_place,
-        release_date=dateline_date,
+        dateline_date=dateline_date,
         meeting_title=" meets ".join(names) if len(names) == 2 else release_title,
         meeting_date=meeting_date,
         meeting_paragraph=meeting_paragraph,
@@ -645,7 +494,20 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
         agreements=agreements,
         dates=dates,
         places=places,
+        summary=extract_summary(sentences),
+        outcomes=extract_outcomes(sentences),
     )
+
+
+def _mentions(parts: list[str], names: list[str]) -> list[Mention]:
+    found = []
+    for number, text in enumerate(parts, start=1):
+        for name in filter(None, names):
+            found.extend(
+                Mention(number, m.start(), m.end(), m.group(0))
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+            )
+    return sorted(found, key=lambda m: (m.paragraph, m.start))
 
 
 def _sentence_around(text: str, phrase: str) -> str:

@@ -1,8 +1,11 @@
-"""Synthetic data at scale for the benchmark (issue 6): realistic, proportional, deterministic.
+"""Synthetic data at scale for the benchmark: realistic, proportional, deterministic.
 
 Every row is generated from one random.Random(seed) with explicit primary keys, so the
 same seed and scale give the same database. Rows are written with COPY on PostgreSQL
 (hundreds of thousands of rows a second) and with executemany elsewhere.
+
+It lives with the benchmark, not in the app: nothing the site serves depends on it. Import
+it once Django is set up (bench/seed.py, bench/run.py and the tests do).
 """
 
 import datetime
@@ -14,9 +17,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import models as m
-from .cache import invalidate
-from .names import slug_for
+from partnership import models as m
+from partnership.cache import invalidate
+from partnership.names import slug_for
 
 FIRST_NAMES = [
     "Lê", "Nguyễn", "Phạm", "Trần", "Hoàng", "Đặng", "Vũ", "Bùi", "Siti", "Nur", "Ahmad", "Hj. Awang", "Dato' Sri",
@@ -469,3 +472,21 @@ class Generator:
 def generate(meetings: int, seed: int = 2015) -> dict[str, int]:
     """Write a synthetic knowledge base of about this many meetings; returns rows written per kind."""
     return Generator(meetings, seed).run()
+
+
+class SeedError(Exception):
+    """The database cannot be seeded as asked."""
+
+
+def seed(*, meetings: int, seed: int = 2015, replace: bool = False) -> dict[str, int]:
+    """Fill the database with `meetings` synthetic meetings and the records that go with them.
+
+    Refuses to add to a database that already has meetings unless `replace` deletes every record first.
+    """
+    if meetings < 1:
+        raise SeedError("--meetings must be 1 or more.")
+    if m.Meeting.objects.exists():
+        if not replace:
+            raise SeedError("The database already has meetings; pass --replace to delete every record first.")
+        clear_records()
+    return generate(meetings, seed)
