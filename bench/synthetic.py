@@ -20,6 +20,7 @@ from django.utils import timezone
 from partnership import models as m
 from partnership.cache import invalidate
 from partnership.names import slug_for
+from partnership.places import city_named, venue_named
 
 FIRST_NAMES = [
     "Lê", "Nguyễn", "Phạm", "Trần", "Hoàng", "Đặng", "Vũ", "Bùi", "Siti", "Nur", "Ahmad", "Hj. Awang", "Dato' Sri",
@@ -353,6 +354,11 @@ class Generator:
             link_pk[kind] += 1
             return link_pk[kind]
 
+        # Few places and many meetings: the place records are made (or found) once, through the ORM.
+        places = {}
+        for venue, city in CITIES:
+            city_record = city_named(m.City, city)
+            places[venue, city] = (venue_named(m.Venue, venue, city_record), city_record)
         for release_pk in range(1, scale.releases + 1):
             first = (release_pk - 1) * 4 + 1
             meeting_pks = range(first, min(first + 4, scale.meetings + 1))
@@ -380,6 +386,7 @@ class Generator:
                 slug = f"{day:%Y-%m-%d}-{slug_for(title)[:60]}-{meeting_pk}"
                 meeting_rows.append(
                     (meeting_pk, title, slug, day, precision, venue, city, kind, summary, release_pk, paragraph)
+                    + tuple(record.pk if record else None for record in places[venue, city])
                 )
                 paragraphs.append(f"{city}, {day:%d %B %Y} — {summary}")
                 for position, official in enumerate(officials):
@@ -427,7 +434,8 @@ class Generator:
         sourced = ["source_id", "source_paragraph"]
         self.write(
             m.Meeting,
-            ["id", "title", "slug", "date", "date_precision", "venue", "city", "kind", "summary", *sourced],
+            ["id", "title", "slug", "date", "date_precision", "venue", "city", "kind", "summary", *sourced]
+            + ["venue_record_id", "city_record_id"],
             meeting_rows,
         )
         self.write(

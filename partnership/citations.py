@@ -34,6 +34,7 @@ class Citable:
     issued_precision: str = DatePrecision.DAY
     container: str = SITE_NAME
     csl_type: str = "webpage"
+    publisher: str = ""  # who published the source the record rests on
 
 
 def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
@@ -51,6 +52,7 @@ def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
             kind="Meeting record",
             issued=record.date,
             issued_precision=record.date_precision,
+            publisher=_publisher(record.source),
         )
     if isinstance(record, PressRelease):
         return Citable(
@@ -60,6 +62,7 @@ def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
             author=record.publisher.name,
             issued=record.date,
             csl_type="article",
+            publisher=record.publisher.name,
         )
     if isinstance(record, Agreement):
         return Citable(
@@ -68,9 +71,14 @@ def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
             kind="Agreement record",
             issued=record.signed_date,
             issued_precision=record.signed_precision,
+            publisher=_publisher(record.source),
         )
     kinds = {Official: "Official", Organisation: "Organisation", CooperationArea: "Cooperation area"}
     return Citable(**common, title=str(record), kind=kinds.get(type(record), "Record"))
+
+
+def _publisher(release) -> str:
+    return release.publisher.name if release is not None else ""
 
 
 def _key(record) -> str:
@@ -111,6 +119,8 @@ def bibtex(c: Citable) -> str:
         fields.append(("author", "{" + bibtex_escape(c.author) + "}"))
     fields.append(("title", "{" + bibtex_escape(c.title) + "}"))
     fields.append(("howpublished", bibtex_escape(c.container)))
+    if c.publisher:
+        fields.append(("publisher", bibtex_escape(c.publisher)))
     if c.issued:
         fields.append(("year", str(c.issued.year) if c.issued_precision != DatePrecision.DECADE else ""))
         if c.issued_precision in (DatePrecision.DAY, DatePrecision.MONTH):
@@ -149,6 +159,8 @@ def csl_data(c: Citable) -> dict:
     }
     if c.author:
         item["author"] = [{"literal": c.author}]
+    if c.publisher:
+        item["publisher"] = c.publisher
     if c.issued:
         item["issued"] = _date_parts(c.issued, c.issued_precision)
     return item
@@ -157,3 +169,18 @@ def csl_data(c: Citable) -> dict:
 def csl_json(c: Citable) -> str:
     """CSL-JSON as text: a list holding one item."""
     return json.dumps([csl_data(c)], ensure_ascii=False, indent=2)
+
+
+def highwire_date(c: Citable) -> str:
+    """The issued date as citation_publication_date wants it ("2015/06/26", "2015/06", "2015"), no more precise."""
+    if not c.issued or c.issued_precision == DatePrecision.DECADE:
+        return ""
+    parts = {DatePrecision.DAY: "%Y/%m/%d", DatePrecision.MONTH: "%Y/%m"}.get(c.issued_precision, "%Y")
+    return c.issued.strftime(parts)
+
+
+def description(c: Citable) -> str:
+    """One line for link previews: the kind, its date and its source's publisher."""
+    issued = format_partial_date(c.issued, c.issued_precision)
+    details = ", ".join(part for part in [issued, f"published by {c.publisher}" if c.publisher else ""] if part)
+    return f"{c.kind} in the ASEAN–UN Partnership knowledge base" + (f" ({details})." if details else ".")

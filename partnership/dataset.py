@@ -16,6 +16,7 @@ from django.db import transaction
 from .dates import PartialDate, isoformat_partial_date
 from .models import (
     Agreement,
+    City,
     CooperationArea,
     Meeting,
     MeetingAgreement,
@@ -28,6 +29,7 @@ from .models import (
     Post,
     PressRelease,
     Relationship,
+    Venue,
 )
 
 FORMAT = "partnership-dataset/1"
@@ -134,6 +136,7 @@ class _Loader:
         self.load_releases()
         self.load_officials()
         self.load_agreements()
+        self.load_places()
         self.load_meetings()
         self.load_relationships()
         return {kind: len(pks) for kind, pks in self.saved.items()}
@@ -237,6 +240,19 @@ class _Loader:
                     for slug in self.strings(label, row, "takes_into_account")
                 ]
             )
+
+    def load_places(self):
+        """Cities and venues (optional: a meeting's place text makes its records when they are absent)."""
+        for label, row in self.items("cities"):
+            values = {field: row.get(field) for field in ("latitude", "longitude")}
+            values.update(name=self.required(label, row, "name"), country=row.get("country", ""))
+            values.update(aliases=self.strings(label, row, "aliases"), description=row.get("description", ""))
+            self.upsert(label, City, self.required(label, row, "slug"), values)
+        for label, row in self.items("venues"):
+            city = self.ref(label, "city", City, row["city"]) if row.get("city") else None
+            values = {"name": self.required(label, row, "name"), "city": city}
+            values.update(aliases=self.strings(label, row, "aliases"), description=row.get("description", ""))
+            self.upsert(label, Venue, self.required(label, row, "slug"), values)
 
     def load_meetings(self):
         for label, row in self.items("meetings"):
@@ -417,6 +433,14 @@ def dump_dataset(*, releases=None) -> dict:
             for a in Agreement.objects.prefetch_related("parties", "areas", "takes_into_account")
             .select_related("source")
             .order_by("pk")
+        ],
+        "cities": [
+            named(c, name=c.name, country=c.country, latitude=c.latitude, longitude=c.longitude)
+            for c in City.objects.order_by("pk")
+        ],
+        "venues": [
+            named(v, name=v.name, city=v.city.slug if v.city else None)
+            for v in Venue.objects.select_related("city").order_by("pk")
         ],
         "meetings": [
             {

@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
@@ -22,6 +22,7 @@ from .models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    City,
     CooperationArea,
     Meeting,
     MeetingAgreement,
@@ -35,6 +36,7 @@ from .models import (
     Post,
     PressRelease,
 )
+from .names import name_key
 
 FACET_LIMIT = 15
 MIN_YEAR, MAX_YEAR = 1, 9999
@@ -214,6 +216,7 @@ class MeetingFilter(PartnershipFilterSet):
     agreement = SlugsFilter(
         label="Agreement", noun="agreement", queryset=Agreement.objects.all(), method="filter_agreement"
     )
+    city = SlugsFilter(label="City", noun="city", queryset=City.objects.all(), method="filter_city")
     date_after = django_filters.DateFilter(
         label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -261,6 +264,20 @@ class MeetingFilter(PartnershipFilterSet):
             agreements,
             lambda a: Exists(MeetingAgreement.objects.filter(meeting=OuterRef("pk"), agreement=a)),
         )
+
+    def filter_city(self, queryset, name, cities):
+        return _each(queryset, cities, lambda city: Q(city_record=city))
+
+    def filter_search(self, queryset, name, value):
+        """Words in the meeting's text, or a city's name in any of its spellings ("Ha Noi" finds Hanoi)."""
+        found = super().filter_search(queryset, name, value)
+        key = name_key(value)
+        cities = [
+            pk
+            for pk, names, aliases in City.objects.values_list("pk", "name", "aliases")
+            if key in {name_key(spelling) for spelling in [names, *aliases]}
+        ]
+        return found | queryset.filter(city_record__in=cities) if cities else found
 
     # -- facets: counts over the current result, one aggregate query each ---------------
     def _selected(self, name) -> set[str]:
@@ -324,6 +341,16 @@ class MeetingFilter(PartnershipFilterSet):
     def agreement_facets(self) -> list[FacetChoice]:
         return self._link_facets(MeetingAgreement, "agreement", "agreement")
 
+    def city_facets(self) -> list[FacetChoice]:
+        rows = (
+            self.qs.order_by()
+            .filter(city_record__isnull=False)
+            .values_list("city_record__slug", "city_record__name")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "city_record__name")[:FACET_LIMIT]
+        )
+        return [self._choice("city", slug, label, count) for slug, label, count in rows]
+
     def kind_facets(self) -> list[FacetChoice]:
         labels = dict(MeetingKind.choices)
         rows = self.qs.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
@@ -355,6 +382,7 @@ class MeetingFilter(PartnershipFilterSet):
             "official": self.official_facets(),
             "organisation": self.organisation_facets(),
             "agreement": self.agreement_facets(),
+            "city": self.city_facets(),
             "kind": self.kind_facets(),
         }
 

@@ -1,6 +1,8 @@
 """The knowledge base: records, the links between them, and where each fact came from."""
 
 import simple_history
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -439,7 +441,7 @@ class PressRelease(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -455,6 +457,53 @@ class PressRelease(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ReleaseStatus.PUBLISHED
+
+
+class City(NamedRecord):
+    """A city where meetings happen, with its coordinates for the map."""
+
+    name = models.CharField(max_length=100)
+    country = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField(null=True, blank=True, help_text="Degrees north (south is negative).")
+    longitude = models.FloatField(null=True, blank=True, help_text="Degrees east (west is negative).")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="city_coordinates_on_earth",
+                violation_error_message="Give both coordinates: latitude -90 to 90, longitude -180 to 180.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('partnership:meeting-list')}?city={self.slug}"
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Venue(NamedRecord):
+    """A building or conference centre where meetings happen, in a city."""
+
+    name = models.CharField(max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="venues")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city_id else self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('partnership:meeting-list')}?venue={self.slug}"
 
 
 class MeetingKind(models.TextChoices):
@@ -486,6 +535,14 @@ class Meeting(Sourced):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     venue = models.CharField(max_length=200, blank=True, help_text="e.g. ASEAN Secretariat")
     city = models.CharField(max_length=100, blank=True, help_text="e.g. Jakarta")
+    # The records the text above names, kept in step with it on save: editors write the place
+    # as the release does, and any spelling of a known city ("Ha Noi", "Hà Nội") finds it.
+    venue_record = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="meetings"
+    )
+    city_record = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="meetings"
+    )
     kind = models.CharField(max_length=30, choices=MeetingKind.choices, default=MeetingKind.BILATERAL)
     summary = models.TextField(blank=True, help_text="Markdown.")
     participants = models.ManyToManyField(Official, through="Participation", related_name="meetings")
@@ -505,7 +562,11 @@ class Meeting(Sourced):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}"[:80])
+            self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
+        from .places import city_named, venue_named
+
+        self.city_record = city_named(City, self.city)
+        self.venue_record = venue_named(Venue, self.venue, self.city_record)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -707,8 +768,48 @@ class SlugRedirect(models.Model):
         return self.content_type.get_all_objects_for_this_type(pk=self.object_id).first()
 
 
+class LearnedAlias(models.Model):
+    """A spelling an editor taught the matcher: the text a release used for a record it did not match.
+
+    The spelling is also kept in the record's aliases (what matching reads); this row says where
+    it was learned and who taught it.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    text = models.CharField(max_length=300)
+    source = models.ForeignKey(
+        PressRelease,
+        on_delete=models.PROTECT,
+        related_name="learned_aliases",
+        help_text="The release that used this spelling.",
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "learned aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "text"],
+                name="learned_alias_unique_per_record",
+                violation_error_message="This record already learned this spelling.",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="learned_alias_record_idx")]
+
+    def __str__(self):
+        return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
+
+
 # Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
 for _model in [
+    City,
+    Venue,
     Organisation,
     Official,
     Post,

@@ -23,5 +23,10 @@ def name_key(text: str) -> str:
     return _NON_WORD.sub(" ", strip_accents(text).casefold()).replace("_", " ").strip()
 
 
-def slug_for(text: str) -> str:
-    return slugify(strip_accents(text))[:80].strip("-") or "record"
+def slug_for(text: str, max_length: int = 80) -> str:
+    """A slug of whole words: a long text is cut at the last hyphen that fits, never inside a word."""
+    slug = slugify(strip_accents(text))
+    if len(slug) > max_length:
+        head = slug[: max_length + 1]
+        slug = head[: head.rfind("-")] if "-" in head else slug[:max_length]
+    return slug.strip("-") or "record"

@@ -18,16 +18,19 @@ from .intake import Known, Proposal
 from .models import (
     Agreement,
     CooperationArea,
+    LearnedAlias,
     Meeting,
     MeetingAgreement,
     MeetingArea,
     MeetingOrganisation,
+    NamedRecord,
     Official,
     Organisation,
     Outcome,
     Participation,
     Post,
     PressRelease,
+    ReleaseStatus,
     SlugRedirect,
 )
 from .names import name_key
@@ -58,6 +61,16 @@ def _by_keys(records) -> dict[str, models.Model]:
     return found
 
 
+class AlreadyExtracted(ValidationError):
+    """The release already has its meeting (another editor confirmed first)."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        super().__init__(
+            f"This release was already extracted: it already has a meeting, “{meeting}”.", code="extracted"
+        )
+
+
 @transaction.atomic
 def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, user=None) -> Meeting:
     """Create the meeting, any new records and every link, each citing its paragraph; all or nothing.
@@ -66,9 +79,11 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
     """
     if release.pk is None:
         raise ValidationError("Save the release before extracting records from it.")
+    # Concurrent confirmations of one release queue on its row; the first writes, the rest find its meeting.
+    release = PressRelease.objects.select_for_update().get(pk=release.pk)
     existing = release.derived_meetings.first()
     if existing is not None:
-        raise ValidationError(f"This release already has a meeting: {existing}.")
+        raise AlreadyExtracted(existing)
     if proposal.meeting_date is None:
         raise ValidationError({"date": "Give the meeting's date."})
     source = {"source": release}
@@ -98,11 +113,16 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
     areas = []
     for item in proposal.areas:
         if item.include:
-            record = (
-                CooperationArea.objects.get(pk=item.match.pk)
-                if item.match
-                else _save(CooperationArea(name=item.name), user=user, reason=reason)
-            )
+            if item.match:
+                record = CooperationArea.objects.get(pk=item.match.pk)
+            else:
+                # A new area sits under the broader one the editor kept, not at the top of the tree.
+                parent = (
+                    CooperationArea.objects.filter(slug=item.suggested_parent).first()
+                    if item.suggested_parent
+                    else None
+                )
+                record = _save(CooperationArea(name=item.name, parent=parent), user=user, reason=reason)
             areas.append((record, item.paragraph))
 
     agreements = []
@@ -185,6 +205,22 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
 
 
 @transaction.atomic
+def release_extract(
+    *, release: PressRelease, proposal: Proposal, spellings=(), publish: bool = False, user=None
+) -> tuple[Meeting, list[LearnedAlias]]:
+    """Confirm an extraction: the meeting and its links, the spellings the editor taught, and (if asked) publish.
+
+    `spellings` are (record, text) pairs: a record the editor chose where extraction proposed another
+    or none, and how the release wrote it. All or nothing.
+    """
+    meeting = meeting_create_from_proposal(release=release, proposal=proposal, user=user)
+    learned = [alias_learn(record=record, text=text, release=release, user=user) for record, text in spellings]
+    if publish:
+        releases_set_status(releases=[release], status=ReleaseStatus.PUBLISHED, user=user)
+    return meeting, [alias for alias in learned if alias is not None]
+
+
+@transaction.atomic
 def releases_set_status(*, releases, status: str, user=None) -> int:
     """Publish or unpublish releases one by one, so each change is in the history."""
     changed = 0
@@ -260,6 +296,10 @@ def records_merge(*, survivor, duplicate, user=None):
 
     content_type = ContentType.objects.get_for_model(model)
     SlugRedirect.objects.filter(content_type=content_type, object_id=duplicate.pk).update(object_id=survivor.pk)
+    learned = LearnedAlias.objects.filter(content_type=content_type, object_id=duplicate.pk)
+    survivor_learned = LearnedAlias.objects.filter(content_type=content_type, object_id=survivor.pk)
+    learned.filter(text__in=survivor_learned.values("text")).delete()
+    learned.update(object_id=survivor.pk)
     SlugRedirect.objects.update_or_create(
         old_path=old_path, defaults={"content_type": content_type, "object_id": survivor.pk}
     )
@@ -359,4 +399,31 @@ def release_create_from_text(
         ),
         user=user,
         reason="Imported from an archive",
+    )
+
+
+@transaction.atomic
+def alias_learn(*, record: NamedRecord, text: str, release: PressRelease, user=None) -> LearnedAlias | None:
+    """Keep a release's spelling of a record as one of its aliases, so the next release using it is matched.
+
+    Nothing is learned when the record already goes by that spelling, or when another record of the
+    kind does (the spelling would then match two records and decide nothing).
+    """
+    text = " ".join(text.split())[:300]
+    key = name_key(text)
+    model = type(record)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    if not key or key in record.name_keys():
+        return None
+    # Every record of the kind, as extraction reads them all too; name keys fold accents the database cannot.
+    if any(key in other.name_keys() for other in model.objects.exclude(pk=record.pk).iterator()):
+        return None
+    record.aliases = [*record.aliases, text]
+    _save(record, user=user, reason=f"Learned “{text}” from release “{release.title}”")
+    return LearnedAlias.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=record.pk,
+        text=text,
+        source=release,
+        editor=user if user is not None and user.is_authenticated else None,
     )

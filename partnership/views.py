@@ -6,13 +6,14 @@ date, bad page, overlong query) answers 400 with the reason and no rows, never a
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from . import search
+from . import pictures, search, thesaurus
 from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .models import (
@@ -90,6 +91,12 @@ def _page(request, items, per_page=PER_PAGE, count_key=""):
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
+def _filter_errors(filterset) -> list[str]:
+    return [
+        f"{filterset.filters[name].label or name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+    ]
+
+
 def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **context):
     """Render a filtered, paginated list; 400 with the reasons when a parameter is bad."""
     errors = []
@@ -101,10 +108,7 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
         if page_error:
             errors.append(page_error)
     else:
-        errors = [
-            f"{filterset.filters[name].label or name}: {' '.join(messages)}"
-            for name, messages in filterset.errors.items()
-        ]
+        errors = _filter_errors(filterset)
     context.update(
         filterset=filterset,
         page_obj=page,
@@ -113,8 +117,8 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
         chips=filterset.chips() if not errors else [],
     )
     if facets and not errors:
-        context["facets"], context["years"] = cached(
-            f"facets:{key}", lambda: (filterset.facets(), filterset.year_histogram())
+        context["facets"], context["year_chart"] = cached(
+            f"facets:{key}", lambda: (filterset.facets(), pictures.year_chart(filterset))
         )
     return render(request, template, context, status=400 if errors else 200)
 
@@ -195,7 +199,15 @@ def official_detail(request, slug):
         .select_related("meeting", "post__organisation", "source")
         .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
     )
-    context = {"official": official, "posts": posts, "participations": participations, "limit": DETAIL_LIMIT}
+    context = {
+        "official": official,
+        "posts": posts,
+        "participations": participations,
+        "limit": DETAIL_LIMIT,
+        "year_chart": pictures.year_chart(pictures.record_meetings(official=official.slug)),
+        "career": pictures.career(official, posts),
+        "met_with": pictures.met_with(official=official),
+    }
     return render(request, "partnership/official_detail.html", context)
 
 
@@ -223,13 +235,22 @@ def organisation_detail(request, slug):
             Q(from_organisation=organisation) | Q(to_organisation=organisation)
         ).select_related("from_organisation", "to_organisation", "source"),
         "limit": DETAIL_LIMIT,
+        "year_chart": pictures.year_chart(pictures.record_meetings(organisation=organisation.slug)),
+        "met_with": pictures.met_with(organisation=organisation),
     }
     return render(request, "partnership/organisation_detail.html", context)
 
 
 @cached_page
 def area_list(request):
-    return render(request, "partnership/area_list.html", {"area_tree": CooperationArea.objects.tree()})
+    return render(request, "partnership/area_list.html", {"area_tree": thesaurus.area_tree()})
+
+
+@cached_page
+def area_vocabulary(request, extension):
+    """The areas as a SKOS vocabulary (Turtle or JSON-LD), for other thesauri and tools."""
+    body, content_type = thesaurus.skos_export(request.build_absolute_uri("/"), extension)
+    return HttpResponse(body, content_type=content_type)
 
 
 @cached_page
@@ -248,6 +269,7 @@ def area_detail(request, slug):
         )[:DETAIL_LIMIT],
         "agreements": area.agreements.public(),
         "limit": DETAIL_LIMIT,
+        "year_chart": pictures.year_chart(pictures.record_meetings(area=area.slug)),
     }
     return render(request, "partnership/area_detail.html", context)
 
@@ -299,7 +321,13 @@ def release_list(request):
 @cached_page
 def release_detail(request, slug):
     release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
+    return release_page(request, release)
+
+
+def release_page(request, release, *, preview: bool = False):
+    """A release's public page; `preview` marks a draft shown to staff from the admin (never cached)."""
     context = {
+        "preview": preview,
         "release": release,
         "meetings": release.derived_meetings.all(),
         "agreements": release.derived_agreements.all(),
@@ -358,3 +386,46 @@ def suggest(request):
 def baseline(request):
     """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _picture_page(request, *, template, build):
+    """A picture of the filtered meetings (same filters as /meetings/); 400 with the reasons when one is bad."""
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.public())
+    if not filterset.is_valid():
+        return render(request, template, {"filterset": filterset, "errors": _filter_errors(filterset)}, status=400)
+    key = f"{template}:{filterset.query_string}"
+    context = {
+        "filterset": filterset,
+        "errors": [],
+        "chips": filterset.chips(),
+        **cached(key, lambda: build(filterset)),
+    }
+    return render(request, template, context)
+
+
+@cached_page
+def meeting_network(request):
+    def build(filterset):
+        network, people = pictures.network(filterset)
+        return {"network": network, "people": people, "cap": pictures.NETWORK_MAX_NODES}
+
+    return _picture_page(request, template="partnership/meeting_network.html", build=build)
+
+
+@cached_page
+def meeting_map(request):
+    return _picture_page(
+        request,
+        template="partnership/meeting_map.html",
+        build=lambda filterset: {"map": pictures.meeting_map(filterset)},
+    )
+
+
+@cached_page
+def about(request):
+    context = {
+        "counts": cached("home:counts", _home_counts),
+        "licence_name": settings.DATA_LICENCE_NAME,
+        "licence_url": settings.DATA_LICENCE_URL,
+    }
+    return render(request, "partnership/about.html", context)

@@ -87,8 +87,8 @@ def url(name: str, *, own=(), filters=(), binding="", own_binding="", family="",
     return Url(path, tuple(own), tuple(filters), binding or path, own_binding or family, family, html)
 
 
-def filter_names(kind) -> list[str]:
-    return list(kind.filterset_class.base_filters) if kind.filterset_class else []
+def filter_names(filterset_class) -> list[str]:
+    return list(filterset_class.base_filters) if filterset_class else []
 
 
 def kind_urls(kind, sample: str) -> list[Url]:
@@ -98,7 +98,7 @@ def kind_urls(kind, sample: str) -> list[Url]:
     (partnership.exports.bind_filters), so they share a binding; the list page binds it itself.
     Every API list pages and negotiates its format with the same viewset code.
     """
-    names = filter_names(kind)
+    names = filter_names(kind.filterset_class)
     data_out = {"filters": names, "binding": f"data-out:{kind.plural}"}
     export = {**data_out, "family": f"export:{kind.plural}", "kind": kind.plural}
     urls = [
@@ -114,11 +114,19 @@ def kind_urls(kind, sample: str) -> list[Url]:
     return urls
 
 
+MEETING_FILTERS = filter_names(filters.MeetingFilter)
+
 SURFACE: list[Url] = [
     url("partnership:home", html=True),
+    url("partnership:about", html=True),
     url("partnership:search", own=["q", "kind", *PAGER], html=True),
     url("partnership:suggest", own=["q", "kind"]),
     *[item for kind in KINDS for item in kind_urls(kind, SAMPLES[kind.key])],
+    # Pictures of the filtered meetings: one view function draws both from the list's filters.
+    url("partnership:meeting-network", filters=MEETING_FILTERS, binding="pictures", html=True),
+    url("partnership:meeting-map", filters=MEETING_FILTERS, binding="pictures", html=True),
+    url("partnership:area-vocabulary", family="area-vocabulary", extension="ttl"),
+    url("partnership:area-vocabulary", family="area-vocabulary", extension="jsonld"),
     url("partnership:export-dataset"),
     url("api:schema", own=["format", "lang"]),
     url("api:docs", own=["script", "lang", "version"], html=True),

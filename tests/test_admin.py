@@ -317,8 +317,10 @@ def test_confirm_creates_the_meeting_with_the_editors_corrections(seeded):
     assert not models.CooperationArea.objects.filter(name="Connectivity").exists()
     assert meeting.areas.filter(name="Disaster risk reduction").exists()
     assert meeting.history.get().history_user.username == "editor"
-    # Confirming again creates nothing.
-    assert client.post(url, data).status_code == 200
+    # Confirming again creates nothing, and says why.
+    again = client.post(url, data)
+    assert again.status_code == 409
+    assert "already extracted" in again.content.decode()
     assert release.derived_meetings.count() == 1
 
 
@@ -339,9 +341,9 @@ def test_confirm_with_a_bad_date_shows_the_error_and_writes_nothing(seeded):
 @pytest.mark.parametrize(
     ("model_name", "fields", "existing_slug"),
     [
-        ("official", {"name": "Miroslav JENCA", "honorific": "", "aliases": "[]"}, "miroslav-jenca"),
-        ("organisation", {"name": "Asean", "kind": "other", "aliases": "[]"}, "asean"),
-        ("cooperationarea", {"name": "Maritime Security", "aliases": "[]"}, "maritime-security"),
+        ("official", {"name": "Miroslav JENCA", "honorific": "", "aliases": ""}, "miroslav-jenca"),
+        ("organisation", {"name": "Asean", "kind": "other", "aliases": ""}, "asean"),
+        ("cooperationarea", {"name": "Maritime Security", "aliases": ""}, "maritime-security"),
     ],
 )
 def test_duplicate_guard_warns_and_links_to_the_existing_record(seeded, model_name, fields, existing_slug):
@@ -373,7 +375,7 @@ def test_duplicate_guard_warns_and_links_to_the_existing_record(seeded, model_na
 
 def test_duplicate_guard_checks_aliases(seeded):
     client = client_for("editor")
-    data = {"name": "Somebody New", "aliases": '["SG Minh"]', "honorific": "", "slug": "", "description": ""}
+    data = {"name": "Somebody New", "aliases": "SG Minh", "honorific": "", "slug": "", "description": ""}
     data |= {"posts-TOTAL_FORMS": "0", "posts-INITIAL_FORMS": "0"}
     response = client.post(reverse("admin:partnership_official_add"), data)
     assert "Le Luong Minh" in response.content.decode()

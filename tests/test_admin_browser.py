@@ -19,23 +19,34 @@ def choose_autocomplete(page, field: str, text: str) -> None:
     page.click(f".select2-results__option:has-text('{text}')")
 
 
-def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, live_server, seeded):
+def log_in_as_editor(page, live_server) -> str:
+    """A new editor logs in to the admin; the live server's address is returned."""
     user, password = editor_create(username="editor")
     base = live_server.url
-
     page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url(f"{base}/admin/")
+    return base
+
+
+def fill_release(page, base: str, *, title: str, place: str, date: str, body: str) -> None:
+    """The release form filled in as an editor would, not yet saved."""
+    page.goto(f"{base}/admin/partnership/pressrelease/add/")
+    page.fill("#id_title", title)
+    choose_autocomplete(page, "publisher", "ASEAN Secretariat")
+    page.fill("#id_dateline_place", place)
+    page.fill("#id_date", date)
+    page.fill("#id_body", body)
+
+
+def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, live_server, seeded):
+    base = log_in_as_editor(page, live_server)
 
     # A new release, previewed, saved as a draft.
-    page.goto(f"{base}/admin/partnership/pressrelease/add/")
-    page.fill("#id_title", "ASEAN and ESCAP to deepen cooperation on disaster risk reduction")
-    choose_autocomplete(page, "publisher", "ASEAN Secretariat")
-    page.fill("#id_dateline_place", "Bangkok")
-    page.fill("#id_date", "2015-11-12")
-    page.fill("#id_body", RELEASE_ESCAP)
+    title = "ASEAN and ESCAP to deepen cooperation on disaster risk reduction"
+    fill_release(page, base, title=title, place="Bangkok", date="2015-11-12", body=RELEASE_ESCAP)
     page.click(".release-preview-button")
     page.wait_for_selector(".release-preview #p4")
     assert "Shamshad Akhtar" in page.inner_text(".release-preview #p1")

@@ -5,9 +5,14 @@ Needs Debian's chromium (/usr/bin/chromium) and `npm ci` (axe-core). In CI (CI=t
 a missing browser or axe-core fails the test; on a dev machine it is skipped.
 """
 
+import re
+
 import pytest
 
-from .conftest import ROOT
+from bench.synthetic import seed
+from partnership.dataset import load_dataset
+
+from .conftest import ROOT, fixture_data
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
@@ -70,7 +75,7 @@ def test_researcher_path_with_accessibility_checks(browser_page, axe, site):
     page.go_back()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
     page.get_by_role("link", name="Miroslav Jenča").first.click()
-    page.locator("#meetings + ul").get_by_role("link").first.click()
+    page.locator("#meetings-2015 + ul").get_by_role("link").first.click()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
 
     page.get_by_role("searchbox", name="Search everything").fill("JENCA")
@@ -97,3 +102,92 @@ def test_other_pages_have_no_serious_accessibility_violations(browser_page, axe,
     for number, path in enumerate(OTHER_PAGES, 1):
         browser_page.goto(site + path)
         check(browser_page, axe, f"6-other-{number}")
+
+
+@pytest.fixture
+def busy_site(transactional_db, live_server):
+    """A few hundred synthetic meetings beside the shipped release: enough for every picture to have shape."""
+    seed(meetings=300)
+    load_dataset(fixture_data())
+    return live_server.url
+
+
+@pytest.mark.parametrize(("width", "height", "device"), [(1280, 900, "desktop"), (375, 800, "phone")])
+def test_pictures_lead_to_the_lists_they_summarise(browser_page, axe, busy_site, width, height, device):
+    """Each picture opens clean at both widths; a bar (clicked) and a network link and a city (from the
+    keyboard) each lead to the filtered list they stand for, with the count they showed."""
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+
+    page.goto(busy_site + "/meetings/")
+    bar = page.locator("figure.year-chart svg g.band-0 a").last  # the latest year, all meetings
+    label = bar.get_attribute("aria-label")
+    year, count = re.match(r"(\d{4}): ([\d,]+) meetings?$", label).groups()
+    check(page, axe, f"7-{device}-meetings-chart")
+    bar.click()
+    page.wait_for_url(f"**/meetings/?year={year}")
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{count} meetings?$")).is_visible()
+
+    page.goto(busy_site + "/meetings/network/")
+    assert page.locator("svg circle.node").count() > 20
+    check(page, axe, f"8-{device}-network")
+    edge = page.locator("g.edges a").last  # the strongest link, drawn on top
+    names = re.match(r"(.+) and (.+): (\d+) meetings? together$", edge.get_attribute("aria-label")).groups()
+    edge.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/meetings/\?official=[^&]+&official=[^&]+$"))
+    chips = page.get_by_role("region", name="Active filters")
+    assert chips.get_by_text(f"Official: {names[0]}").is_visible()
+    assert chips.get_by_text(f"Official: {names[1]}").is_visible()
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{names[2]} meetings?$")).is_visible()
+
+    page.goto(busy_site + "/meetings/map/")
+    check(page, axe, f"9-{device}-map")
+    city = page.locator("svg.map-svg a").first
+    name, count = re.match(r"(.+): ([\d,]+) meetings?$", city.get_attribute("aria-label")).groups()
+    city.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/meetings/\?city=[\w-]+$"))
+    assert page.get_by_role("heading", level=2, name=re.compile(rf"^{count} meetings?$")).is_visible()
+
+    page.locator("section.results ul.records a").first.click()
+    page.wait_for_url(re.compile(r".*/meetings/[\w-]+/$"))
+    page.locator("#participants + ul a").first.click()
+    page.wait_for_url("**/officials/*/")
+    assert page.locator("figure.career").is_visible()
+    assert page.get_by_role("heading", name="Most often met with").is_visible()
+    check(page, axe, f"10-{device}-official")
+
+
+READING_PAGES = ["/meetings/", "/officials/miroslav-jenca/", "/meetings/2015-06-26-jenca-le-luong-minh/", "/about/"]
+
+
+def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page, axe, site):
+    """The dark scheme (from the system setting) and the print layout pass axe; on a phone the filter
+    panel starts folded and "Skip to results" takes focus to the results; a printed record carries its URL."""
+    page = browser_page
+    page.emulate_media(color_scheme="dark")
+    for number, path in enumerate(READING_PAGES, 1):
+        page.goto(site + path)
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 25, 30)"
+        check(page, axe, f"11-dark-{number}")
+    page.emulate_media(color_scheme="light", media="print")
+    page.goto(site + "/meetings/2015-06-26-jenca-le-luong-minh/")
+    assert page.locator(".printed-from").is_visible()
+    assert "/meetings/2015-06-26-jenca-le-luong-minh/ on " in page.locator(".printed-from").inner_text()
+    assert not page.locator(".header-search").is_visible()
+    check(page, axe, "12-print-meeting")
+    page.goto(site + "/meetings/?area=maritime-security")
+    assert not page.locator(".filters").is_visible()
+    check(page, axe, "12-print-list")
+
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/meetings/")
+    assert page.locator("details.filter-panel").get_attribute("open") is None
+    assert not page.locator("#id_q").is_visible()
+    page.get_by_role("link", name="Skip to results").click()
+    assert page.evaluate("location.hash") == "#results-heading"
+    page.locator("details.filter-panel > summary").click()
+    assert page.locator("#id_q").is_visible()
+    check(page, axe, "13-phone-filters-open")

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 
@@ -142,3 +143,38 @@ def test_a_release_page_cites_its_publisher(client, seeded):
     release = PressRelease.objects.get()
     html = client.get(release.get_absolute_url()).content.decode()
     assert "ASEAN Secretariat. “The UN and ASEAN" in html
+
+
+def test_a_meeting_is_cited_with_the_publisher_of_its_source(client, seeded):
+    """BibTeX and CSL-JSON name who published the release the record rests on; the download is the same text."""
+    from html import unescape
+    from urllib.parse import unquote
+
+    html = client.get("/meetings/2015-06-26-jenca-le-luong-minh/").content.decode()
+    bibtex = unescape(re.search(r'<pre class="cite-bibtex" id="cite-bibtex">(.*?)</pre>', html, re.S).group(1))
+    assert "  publisher = {ASEAN Secretariat}," in bibtex
+    assert "&quot;publisher&quot;: &quot;ASEAN Secretariat&quot;" in html
+    download = re.search(r'href="data:application/x-bibtex;charset=utf-8,([^"]*)" download="([^"]*)"', html)
+    assert unquote(unescape(download.group(1))) == bibtex
+    assert download.group(2) == "meeting-2015-06-26-jenca-le-luong-minh.bib"
+
+
+def test_record_pages_carry_metadata_for_reference_managers_and_previews(client, seeded):
+    html = client.get("/meetings/2015-06-26-jenca-le-luong-minh/?utm_source=x").content.decode()
+    url = "http://testserver/meetings/2015-06-26-jenca-le-luong-minh/"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="citation_title" content="UN Assistant Secretary-General Miroslav Jenča meets' in html
+    assert '<meta name="citation_publication_date" content="2015/06/26">' in html
+    assert '<meta name="citation_publisher" content="ASEAN Secretariat">' in html
+    listing = client.get("/meetings/?area=maritime-security&page=1&q=").content.decode()
+    assert '<link rel="canonical" href="http://testserver/meetings/?area=maritime-security">' in listing
+
+
+def test_a_citation_date_is_never_more_precise_than_the_record():
+    def cited(precision):
+        issued = datetime.date(2015, 5, 1)
+        return citations.highwire_date(Citable("k", "T", URL, ACCESSED, issued=issued, issued_precision=precision))
+
+    assert [cited(p) for p in ("day", "month", "year", "decade")] == ["2015/05/01", "2015/05", "2015", ""]

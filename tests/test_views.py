@@ -363,3 +363,51 @@ def test_nul_characters_are_harmless(client, seeded, url):
 def test_any_parameters_get_a_page_or_a_400(client, seeded, params):
     """Whatever a visitor puts in the query string, the meeting list answers 200 or 400, never 500."""
     assert client.get("/meetings/", params).status_code in {200, 400}
+
+
+def test_the_about_page_says_what_the_base_holds_its_licence_and_how_to_cite(client, seeded):
+    html = client.get("/about/").content.decode()
+    assert "Where the facts come from" in html
+    assert 'rel="license"' in html and "CC BY 4.0" in html
+    assert "How to cite" in html
+    assert "<strong>1</strong> Meetings" in html
+
+
+def test_every_page_links_to_about_the_api_the_dataset_and_the_feeds(client, seeded):
+    for path in ["/", "/meetings/", JENCA, "/search/?q=jenca", "/about/"]:
+        html = client.get(path).content.decode()
+        footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
+        for href in ["/about/", "/api/docs/", "/export/dataset.json", "/feeds/meetings/", "/feeds/releases/"]:
+            assert f'href="{href}"' in footer, (path, href)
+
+
+def test_the_api_docs_present_a_public_api(client):
+    """No sign-in: the schema declares no security scheme (so no Authorize button, no padlocks), and the
+    page links back to the site."""
+    schema = client.get("/api/schema/?format=json").json()
+    assert "securitySchemes" not in schema.get("components", {})
+    # [{}] is "no credentials needed", which the docs draw without a padlock.
+    assert all(op.get("security", [{}]) == [{}] for path in schema["paths"].values() for op in path.values())
+    docs = client.get("/api/docs/").content.decode()
+    assert 'href="/">← ASEAN–UN Partnership</a>' in docs
+    assert "no account or key is needed" in docs
+
+
+def test_counts_have_thousands_separators(client):
+    from bench.synthetic import seed
+
+    seed(meetings=1500)  # some of them are drafts' meetings: more than 1,000 are public
+    html = client.get("/meetings/").content.decode()
+    assert re.search(r'<h2 id="results-heading">1,\d\d\d meetings</h2>', html)
+    assert re.search(r"<strong>1,\d\d\d</strong> Meetings", client.get("/").content.decode())
+
+
+def test_lists_offer_a_skip_link_and_a_filter_panel_that_folds(client, seeded):
+    for path in ["/meetings/", "/officials/"]:
+        html = client.get(path).content.decode()
+        assert '<a class="skip-to-results" href="#results-heading">Skip to results</a>' in html
+        assert (
+            html.index("skip-to-results")
+            < html.index('<details class="filter-panel" open>')
+            < html.index('id="results-heading"')
+        )

@@ -6,15 +6,17 @@ screen but change nothing; anonymous visitors are sent to the login page.
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import services
+from .. import models, services
 from .forms import DuplicateGuardForm, EditorsForm, is_staff
 
 
@@ -38,6 +40,12 @@ class EditorsAdmin(StaffReadable, SimpleHistoryAdmin):
         counts = {name: column.count for name, column in columns.items() if hasattr(column, "count")}
         return super().get_queryset(request).annotate(**counts)
 
+    def get_fields(self, request, obj=None):
+        # The title first in every form: inherited fields (slug, aliases, source) would come before it.
+        fields = list(super().get_fields(request, obj))
+        first = [name for name in ("title", "name") if name in fields][:1]
+        return first + [name for name in fields if name not in first]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a revert for anyone who may read the history: reverting is a change.
         if request.method == "POST" and not self.has_change_permission(request):
@@ -50,6 +58,35 @@ class MergeAdmin(EditorsAdmin):
 
     form = DuplicateGuardForm
     actions = ["merge_records"]
+    readonly_fields = ["learned_spellings"]
+
+    @admin.display(description="Spellings learned from releases")
+    def learned_spellings(self, obj):
+        """Which spellings editors' corrections taught this record, from which release, by whom."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = models.LearnedAlias.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("source", "editor")
+        if not rows:
+            return "None yet."
+        return format_html(
+            '<ul class="learned-aliases">{}</ul>',
+            format_html_join(
+                "",
+                '<li>“{}” from <a href="{}">{}</a>, taught by {} on {}</li>',
+                (
+                    (
+                        row.text,
+                        reverse("admin:partnership_pressrelease_change", args=[row.source_id]),
+                        row.source.title,
+                        row.editor or "an import",
+                        f"{row.created_at:%Y-%m-%d}",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.action(description="Merge two selected records into one", permissions=["change"])
     def merge_records(self, request, queryset):

@@ -53,6 +53,34 @@ class EditorsForm(forms.ModelForm):
         return cleaned
 
 
+class AliasesField(forms.Field):
+    """Other spellings, one per line (stored as the record's list of aliases)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField aliases-list"})
+    default_help_text = "One spelling per line, as releases write it: “Jenca”, “SG Minh”."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self.default_help_text)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        lines = value if isinstance(value, list) else (value or "").splitlines()
+        names, seen = [], set()
+        for line in lines:
+            name = " ".join(str(line).split())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        too_long = [name for name in names if len(name) > 200]
+        if too_long:
+            raise ValidationError(f"A spelling is at most 200 characters: “{too_long[0][:40]}…” is longer.")
+        return names
+
+
 class DuplicateGuardForm(EditorsForm):
     """Warns when a name, alias or acronym already belongs to another record, and links to it."""
 
@@ -61,6 +89,7 @@ class DuplicateGuardForm(EditorsForm):
         label="Save anyway",
         help_text="Tick only if this really is a different record from the one with the same name.",
     )
+    aliases = AliasesField()
     name_fields = ["name", "acronym", "short_title", "title"]
 
     def clean(self):
@@ -99,3 +128,18 @@ class PressReleaseForm(EditorsForm):
         model = models.PressRelease
         fields = ["title", "slug", "publisher", "dateline_place", "date", "body", "original_url", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField release-body"})}
+
+
+class CooperationAreaForm(DuplicateGuardForm):
+    """An area as a concept of the controlled vocabulary (SKOS: preferred and alternative labels, broader)."""
+
+    aliases = AliasesField(
+        label="Alternative labels",
+        help_text="One per line: other names releases use for this area, e.g. “countering terrorism”.",
+    )
+
+    class Meta:
+        model = models.CooperationArea
+        fields = ["name", "slug", "parent", "aliases", "description"]
+        labels = {"name": "Preferred label", "parent": "Broader concept", "description": "Scope note"}
+        help_texts = {"description": "What the area covers (Markdown)."}

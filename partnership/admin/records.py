@@ -3,14 +3,18 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 
-from .. import models, services
+from .. import models, services, views
 from ..markdown import render_markdown
 from ..pagination import EstimatedCountPaginator
 from .base import EditorsAdmin, MergeAdmin, StaffReadable, counted
 from .extract import ExtractViewMixin
-from .forms import PressReleaseForm
+from .forms import CooperationAreaForm, PressReleaseForm
 
 
 class SourcedInline(StaffReadable, admin.TabularInline):
@@ -88,6 +92,7 @@ class PostAdmin(EditorsAdmin):
 
 
 class CooperationAreaAdmin(MergeAdmin):
+    form = CooperationAreaForm
     list_display = ["name", "parent", "meeting_count", "agreement_count"]
     ordering = ["name"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -151,6 +156,27 @@ class RelationshipAdmin(EditorsAdmin):
     view_on_site = False
 
 
+class LearnedAliasAdmin(StaffReadable, admin.ModelAdmin):
+    """Every spelling learned from editors' corrections: which record, which release, who, when."""
+
+    list_display = ["text", "record_link", "content_type", "source", "editor", "created_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["content_type", "source", "editor"]
+    search_fields = ["text", "source__title"]
+    readonly_fields = ["text", "content_type", "object_id", "source", "editor", "created_at"]
+
+    @admin.display(description="record")
+    def record_link(self, obj):
+        url = reverse(f"admin:partnership_{obj.content_type.model}_change", args=[obj.object_id])
+        return format_html('<a href="{}">{} #{}</a>', url, obj.content_type.model, obj.object_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class SlugRedirectAdmin(StaffReadable, admin.ModelAdmin):
     list_display = ["old_path", "content_type", "object_id", "created_at"]
     list_filter = ["content_type"]
@@ -172,7 +198,7 @@ class PressReleaseAdmin(ExtractViewMixin, EditorsAdmin):
     change_form_template = "admin/partnership/pressrelease/change_form.html"
 
     class Media:
-        js = ["partnership/admin/release-preview.js"]
+        js = ["partnership/admin/release-preview.js", "partnership/admin/extract.js"]
         css = {"all": ["partnership/admin/editors.css"]}
 
     def view_on_site(self, obj):
@@ -182,12 +208,32 @@ class PressReleaseAdmin(ExtractViewMixin, EditorsAdmin):
         return [
             path("preview/", self.admin_site.admin_view(self.preview_view), name="partnership_pressrelease_preview"),
             path(
+                "<int:object_id>/public-preview/",
+                self.admin_site.admin_view(self.public_preview_view),
+                name="partnership_pressrelease_public_preview",
+            ),
+            path(
                 "<int:object_id>/extract/",
                 self.admin_site.admin_view(self.extract_view),
                 name="partnership_pressrelease_extract",
             ),
             *super().get_urls(),
         ]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_extract" in request.POST:
+            return redirect(reverse("admin:partnership_pressrelease_extract", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_extract" in request.POST:
+            return redirect(reverse("admin:partnership_pressrelease_extract", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_save = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        context["show_save_and_extract"] = may_save and request.user.has_perm("partnership.add_meeting")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description="Publish selected releases", permissions=["change"])
     def publish(self, request, queryset):
@@ -210,3 +256,15 @@ class PressReleaseAdmin(ExtractViewMixin, EditorsAdmin):
         # The public page's renderer and allow-list: the preview is what readers will see.
         text = request.POST.get("text", "")
         return HttpResponse(render_markdown(text, paragraph_anchors=True), content_type="text/html")
+
+    @method_decorator(never_cache)
+    def public_preview_view(self, request, object_id):
+        """The public page of a release as readers will see it once published; drafts too, for staff only."""
+        release = get_object_or_404(models.PressRelease.objects.select_related("publisher"), pk=object_id)
+        if not self.has_view_permission(request, release):
+            raise PermissionDenied
+        response = views.release_page(request, release, preview=True)
+        # A draft's text must never reach a shared cache or a search engine.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -10,18 +10,36 @@ from partnership import citations
 register = template.Library()
 
 
-@register.inclusion_tag("includes/cite.html", takes_context=True)
-def cite_this(context, record):
-    """The "cite this" block for a record page: its permanent URL and today's date as the access date."""
+def _citable(context, record) -> tuple[str, citations.Citable]:
     request = context.get("request")
     path = record.get_absolute_url()
     url = request.build_absolute_uri(path) if request else path
-    citable = citations.citable_for(record, url=url, accessed=timezone.localdate())
+    return url, citations.citable_for(record, url=url, accessed=timezone.localdate())
+
+
+@register.inclusion_tag("includes/cite.html", takes_context=True)
+def cite_this(context, record):
+    """The "cite this" block for a record page: its permanent URL and today's date as the access date,
+    each format with a copy button and a download."""
+    url, citable = _citable(context, record)
     return {
         "url": url,
+        "filename": citations.bibtex_key(citable),
         "plain_text": citations.plain_text(citable),
         "bibtex": citations.bibtex(citable),
         "csl_json": citations.csl_json(citable),
+    }
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def citation_meta(context, record):
+    """A record page's metadata for reference managers (citation_* tags, which Zotero reads) and link previews."""
+    _url, citable = _citable(context, record)
+    return {
+        "request": context.get("request"),
+        "citation": citable,
+        "citation_date": citations.highwire_date(citable),
+        "description": citations.description(citable),
     }
 
 

@@ -1,0 +1,235 @@
+"""What the pictures show: a few aggregate queries over any set of public meetings.
+
+Each function issues a fixed number of queries, whatever the number of meetings (counts are
+grouped in the database, never rows fetched to count in Python), and returns the geometry
+of partnership/charts.py ready for a template.
+"""
+
+import datetime
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+from django.urls import reverse
+
+from . import charts
+from .cache import cached
+from .dates import span_end
+from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation
+
+# The network page draws at most this many people, the busiest in the filtered meetings,
+# and the strongest links among them: beyond that a force layout is a hairball.
+NETWORK_MAX_NODES = 150
+NETWORK_MAX_EDGES = 600
+MET_WITH_LIMIT = 10
+
+
+def meetings_url(**params) -> str:
+    """/meetings/ filtered by params (lists repeat a parameter), with no empty parameter."""
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        values = [str(v) for v in values if v not in (None, "")]
+        if values:
+            data.setlist(key, values)
+    query = data.urlencode()
+    return reverse("partnership:meeting-list") + (f"?{query}" if query else "")
+
+
+def _with(filterset, **changes) -> str:
+    """The list URL of filterset's current filters with changes (a list adds values, a string sets one)."""
+    data = filterset._query_data()
+    data.pop("page", None)
+    for key, value in changes.items():
+        if isinstance(value, list):
+            data.setlist(key, [*data.getlist(key), *(v for v in value if v not in data.getlist(key))])
+        else:
+            data[key] = value
+    query = data.urlencode()
+    return reverse("partnership:meeting-list") + (f"?{query}" if query else "")
+
+
+def _pillars() -> list[tuple[int, str, str, set[int]]]:
+    """The pillars (top-level areas): (pk, slug, name, ids of the pillar and every area below it)."""
+
+    def compute():
+        rows = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        ids = CooperationArea.objects.descendant_ids
+        return [(pk, slug, name, ids([pk])) for pk, slug, name, parent in rows if parent is None]
+
+    return cached("pictures:pillars", compute)
+
+
+def per_year(meetings) -> dict[int, int]:
+    rows = meetings.order_by().annotate(y=ExtractYear("date")).values("y").annotate(n=Count("pk")).values_list("y", "n")
+    return dict(rows)
+
+
+def per_year_and_pillar(meetings, pillars) -> dict[int, dict[int, int]]:
+    """{pillar pk: {year: meetings that discussed the pillar or an area below it}} in one query."""
+    if not pillars:
+        return {}
+    pillar_of = Case(
+        *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
+    )
+    rows = (
+        MeetingArea.objects.filter(meeting__in=meetings.order_by().values("pk"))
+        .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
+        .values("pillar", "y")
+        .annotate(n=Count("meeting_id", distinct=True))
+        .values_list("pillar", "y", "n")
+    )
+    found: dict[int, dict[int, int]] = {}
+    for pillar, year, count in rows:
+        if pillar is not None:
+            found.setdefault(pillar, {})[year] = count
+    return found
+
+
+def year_chart(filterset, *, split_by_pillar: bool = True) -> charts.YearChart | None:
+    """Meetings per year for a valid MeetingFilter; each bar links to that year's filtered list.
+
+    With several pillars in the result, a band per pillar follows the total (one meeting may
+    discuss several pillars, so the bands are side by side, not stacked).
+    """
+    meetings = filterset.qs
+    totals = per_year(meetings)
+    series = []
+    if split_by_pillar and totals:
+        pillars = _pillars()
+        counts = per_year_and_pillar(meetings, pillars)
+        if len(counts) > 1:
+            series = [
+                (name, counts[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))
+                for pk, slug, name, _ids in pillars
+                if pk in counts
+            ]
+    return charts.year_chart(totals, url_for_year=lambda year: _with(filterset, year=str(year)), series=series)
+
+
+def record_meetings(**params):
+    """The MeetingFilter of /meetings/?params (e.g. official=<slug>), for a record page's pictures."""
+    from .filters import MeetingFilter
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    filterset = MeetingFilter(data, queryset=Meeting.objects.public())
+    filterset.is_valid()
+    return filterset
+
+
+def career(official, posts, *, today: datetime.date | None = None) -> charts.Timeline | None:
+    """An official's posts as spans, with their public meetings per year as marks (one query beside posts)."""
+    today = today or datetime.date.today()
+    meetings = dict(
+        Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
+        .annotate(y=ExtractYear("meeting__date"))
+        .values("y")
+        .annotate(n=Count("meeting_id"))
+        .values_list("y", "n")
+    )
+    rows = []
+    for post in posts:
+        rows.append(
+            {
+                "label": f"{post.title}, {post.organisation.acronym or post.organisation.name}",
+                "url": post.organisation.get_absolute_url(),
+                "start": post.start_date,
+                "start_end": span_end(post.start_date, post.start_precision) if post.start_date else None,
+                "end": post.end_date,
+                "end_end": span_end(post.end_date, post.end_precision) if post.end_date else None,
+                "start_text": post.start_display if post.start_date else "start not recorded",
+                "end_text": post.end_display if post.end_date else "end not recorded",
+            }
+        )
+    rows.sort(key=lambda row: (row["start"] or datetime.date.min, row["label"]))
+    return charts.timeline(
+        rows,
+        meetings,
+        url_for_year=lambda year: meetings_url(official=official.slug, year=year),
+        today=today,
+    )
+
+
+def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]]:
+    """Who an official or an organisation met most often: people and organisations at the same public
+    meetings, with the count and a link to the meetings in common (two queries)."""
+    meetings = Meeting.objects.public()
+    if official is not None:
+        meetings = meetings.filter(participations__official=official)
+        own = {"official": official.slug}
+        people = Participation.objects.exclude(official=official)
+        organisations = MeetingOrganisation.objects.all()
+    else:
+        meetings = meetings.filter(organisation_links__organisation=organisation)
+        own = {"organisation": organisation.slug}
+        people = Participation.objects.all()
+        organisations = MeetingOrganisation.objects.exclude(organisation=organisation)
+    ids = meetings.order_by().values("pk")
+    people = (
+        people.filter(meeting__in=ids)
+        .values(slug=F("official__slug"), name=F("official__name"))
+        .annotate(count=Count("meeting_id"))
+        .order_by("-count", "name")[:MET_WITH_LIMIT]
+    )
+    organisations = (
+        organisations.filter(meeting__in=ids)
+        .values(slug=F("organisation__slug"), name=F("organisation__name"))
+        .annotate(count=Count("meeting_id"))
+        .order_by("-count", "name")[:MET_WITH_LIMIT]
+    )
+
+    def link(kind, slug):
+        values = {**own}
+        values[kind] = [values[kind], slug] if kind in values else slug
+        return meetings_url(**values)
+
+    groups = [("People", "official", people), ("Organisations", "organisation", organisations)]
+    return [(heading, [{**row, "url": link(kind, row["slug"])} for row in rows]) for heading, kind, rows in groups]
+
+
+def network(filterset) -> tuple[charts.Network, int]:
+    """Who met whom in the filtered meetings: (the laid-out network, how many people there were in all)."""
+    ids = filterset.qs.order_by().values("pk")
+    attended = Participation.objects.filter(meeting__in=ids)
+    busiest = list(
+        attended.values("official_id", "official__slug", "official__name")
+        .annotate(n=Count("meeting_id"))
+        .order_by("-n", "official__name")
+        .values_list("official_id", "official__slug", "official__name", "n")[: NETWORK_MAX_NODES + 1]
+    )
+    total = attended.values("official_id").distinct().count() if len(busiest) > NETWORK_MAX_NODES else len(busiest)
+    busiest = busiest[:NETWORK_MAX_NODES]
+    by_id = {pk: (slug, name, count) for pk, slug, name, count in busiest}
+    pairs = (
+        attended.filter(official_id__in=by_id)
+        .annotate(
+            other=F("meeting__participations__official_id"),
+        )
+        .filter(Q(other__in=list(by_id)) & Q(official_id__lt=F("other")))
+        .values("official_id", "other")
+        .annotate(n=Count("meeting_id"))
+        .order_by("-n", "official_id", "other")
+        .values_list("official_id", "other", "n")[:NETWORK_MAX_EDGES]
+    )
+    nodes = {slug: (name, count, _with(filterset, official=[slug])) for pk, (slug, name, count) in by_id.items()}
+    edges = [
+        (by_id[a][0], by_id[b][0], count, _with(filterset, official=[by_id[a][0], by_id[b][0]]))
+        for a, b, count in pairs
+    ]
+    return charts.network(nodes, edges), total
+
+
+def meeting_map(filterset) -> charts.MeetingMap:
+    """The filtered meetings per city, placed by the city's coordinates (one query)."""
+    rows = (
+        filterset.qs.order_by()
+        .filter(city_record__isnull=False)
+        .values("city_record__slug", "city_record__name", "city_record__longitude", "city_record__latitude")
+        .annotate(n=Count("pk"))
+        .values_list("city_record__slug", "city_record__name", "city_record__longitude", "city_record__latitude", "n")
+    )
+    return charts.meeting_map(
+        [(name, lon, lat, count, _with(filterset, city=[slug])) for slug, name, lon, lat, count in rows]
+    )

@@ -1,0 +1,298 @@
+"""The pictures: meetings over time, careers, who met whom, where; their links and their cost."""
+
+import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.synthetic import seed
+from partnership import charts
+from partnership.models import City, Meeting, Official, Organisation, Participation, Post, Venue
+from partnership.places import city_named
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def hrefs(html: str, pattern: str) -> list[str]:
+    """The href of every SVG link whose aria-label matches pattern."""
+    return [
+        unescape(href)
+        for href, label in re.findall(r'<a href="([^"]*)" aria-label="([^"]*)"', html)
+        if re.search(pattern, unescape(label))
+    ]
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+# -- geometry -------------------------------------------------------------------------------
+
+
+def test_ticks_are_round_and_reach_the_top():
+    assert charts.nice_ticks(0) == [0, 1]
+    assert charts.nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert charts.nice_ticks(1961)[-1] >= 1961
+    assert all(tick % 500 == 0 for tick in charts.nice_ticks(1961))
+
+
+def test_a_year_without_meetings_is_a_gap_not_a_missing_column():
+    chart = charts.year_chart({2010: 3, 2013: 1}, url_for_year=lambda year: f"?year={year}")
+    assert chart.years == [2010, 2011, 2012, 2013]
+    bars = chart.bands[0].bars
+    assert [bar.url for bar in bars] == ["?year=2010", "?year=2013"]
+    slot = bars[0].width / 0.76
+    # the 2013 bar stands in the fourth column, centred on its label
+    assert bars[1].x == pytest.approx(chart.plot_left + 3 * slot + slot * 0.12)
+    assert (chart.plot_left + 3 * slot + slot / 2, "2013") in chart.year_labels
+    assert bars[0].height == pytest.approx(3 * bars[1].height)
+
+
+def test_a_date_known_to_the_year_is_drawn_across_that_year_and_an_open_end_runs_off():
+    posts = [
+        {
+            "label": "Secretary-General, ASEAN",
+            "url": "/o/",
+            "start": datetime.date(2013, 1, 1),
+            "start_end": datetime.date(2013, 12, 31),
+            "end": None,
+            "end_end": None,
+            "start_text": "2013",
+            "end_text": "end not recorded",
+        }
+    ]
+    line = charts.timeline(posts, {2015: 2}, url_for_year=str, today=datetime.date(2020, 6, 1))
+    span = line.spans[0]
+    one_year = (line.right - line.left) / (2020 + 1 - 2013)
+    assert span.fuzzy_start == pytest.approx(one_year, rel=0.01)
+    assert span.open_end and not span.open_start
+    assert span.end_x == pytest.approx(line.arrow_right)
+    assert line.marks[0].label == "2015: 2 meetings"
+
+
+def test_the_map_places_cities_by_coordinates_and_lists_the_rest():
+    drawn = charts.meeting_map(
+        [
+            ("Jakarta", 106.8456, -6.2088, 4, "/j"),
+            ("Hanoi", 105.8342, 21.0278, 1, "/h"),
+            ("Geneva", 6.1432, 46.2044, 2, "/g"),
+            ("Atlantis", None, None, 1, "/a"),
+        ]
+    )
+    assert [place.label for place in drawn.places] == ["Jakarta", "Hanoi"]
+    jakarta, hanoi = drawn.places
+    assert hanoi.y < jakarta.y  # north is up
+    assert jakarta.radius > hanoi.radius
+    assert drawn.elsewhere == [("Geneva", 2, "/g"), ("Atlantis", 1, "/a")]
+    assert drawn.unplaced
+    assert drawn.land.startswith("M")
+
+
+def test_the_network_layout_is_the_same_every_time():
+    nodes = {key: (key.title(), 3, f"/{key}") for key in ["a", "b", "c", "d"]}
+    edges = [("a", "b", 2, "/ab"), ("b", "c", 1, "/bc"), ("c", "d", 1, "/cd")]
+    first, second = charts.network(nodes, edges), charts.network(nodes, edges)
+    assert [(n.key, n.x, n.y) for n in first.nodes] == [(n.key, n.x, n.y) for n in second.nodes]
+    assert all(0 < node.x < first.width and 0 < node.y < first.height for node in first.nodes)
+    assert first.table[0].label == "A and B: 2 meetings together"
+
+
+# -- places ---------------------------------------------------------------------------------
+
+
+def test_any_spelling_of_a_city_finds_one_record():
+    hanoi = city_named(City, "Hà Nội")
+    assert hanoi.name == "Hanoi"
+    assert (hanoi.latitude, hanoi.longitude) == (21.0278, 105.8342)
+    assert city_named(City, "Ha Noi") == hanoi
+    assert city_named(City, "HANOI") == hanoi
+    assert City.objects.count() == 1
+    unknown = city_named(City, "Luang Prabang")
+    assert unknown.name == "Luang Prabang" and not unknown.located
+
+
+def test_a_meeting_is_linked_to_the_places_its_text_names(seeded):
+    meeting = Meeting.objects.get(slug="2015-06-26-jenca-le-luong-minh")
+    assert meeting.city_record.name == "Jakarta"
+    assert meeting.venue_record == Venue.objects.get(name="ASEAN Secretariat", city=meeting.city_record)
+    meeting.city, meeting.venue = "Ha Noi", ""
+    meeting.save()
+    meeting.refresh_from_db()
+    assert meeting.city_record.name == "Hanoi"
+    assert meeting.venue_record is None
+
+
+def test_filtering_and_searching_by_a_city_find_it_by_any_name(client):
+    in_hanoi = factories.meeting(city="Hà Nội", title="Talks on dengue")
+    factories.meeting(city="Jakarta", title="Talks on peatland")
+    for url in ["/meetings/?city=hanoi", "/meetings/?q=Ha+Noi", "/meetings/?q=hanoi"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert in_hanoi.title in response.text, url
+        assert "Talks on peatland" not in response.text, url
+    facets = client.get("/meetings/").text
+    assert "?city=hanoi" in facets
+    assert client.get("/meetings/?city=atlantis").status_code == 400
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history():
+    """Three officials over three years: Ana met Ben twice, Ben met Cai once; two pillars."""
+    ana, ben, cai = (factories.official(name=name) for name in ["Ana Ito", "Ben Lim", "Cai Wu"])
+    un = factories.organisation(name="United Nations")
+    economic, social = factories.area(name="Economic"), factories.area(name="Social")
+    trade = factories.area(name="Trade", parent=economic)
+    meetings = [
+        factories.meeting(date=datetime.date(2014, 3, 1), areas=[trade], city="Bangkok"),
+        factories.meeting(date=datetime.date(2016, 5, 1), areas=[trade, social], city="Ha Noi"),
+        factories.meeting(date=datetime.date(2016, 7, 1), areas=[social], city="Geneva"),
+    ]
+    for meeting, people in zip(meetings, [(ana, ben), (ana, ben, cai), (cai,)], strict=True):
+        for person in people:
+            Participation.objects.create(meeting=meeting, official=person)
+    meetings[1].organisation_links.create(organisation=un)
+    return {"ana": ana, "ben": ben, "cai": cai, "un": un, "economic": economic, "meetings": meetings}
+
+
+def test_each_bar_links_to_its_years_list_and_pillars_get_their_own_bands(client, history):
+    html = client.get("/meetings/").text
+    assert "histogram" not in html
+    bar = hrefs(html, r"^2016: 2 meetings$")
+    assert query(bar[0]) == {"year": ["2016"]}
+    assert hrefs(html, r"^2015:") == []  # a gap, not a bar
+    economic = hrefs(html, r"^2016: 1 meeting on Economic$")
+    assert query(economic[0]) == {"area": ["economic"], "year": ["2016"]}
+    followed = client.get(bar[0])
+    assert "2 meetings" in followed.text
+    # a filtered list keeps its filters in each bar's link, and writes no empty parameter
+    filtered = client.get(f"/meetings/?official={history['ana'].slug}&q=").text
+    assert query(hrefs(filtered, r"^2014: 1 meeting$")[0]) == {"official": [history["ana"].slug], "year": ["2014"]}
+    assert '<th scope="row">2016</th>' in html  # the table alternative
+
+
+def test_record_pages_chart_their_meetings_and_who_they_met(client, history):
+    ana, ben, un = history["ana"], history["ben"], history["un"]
+    html = client.get(ana.get_absolute_url()).text
+    assert query(hrefs(html, r"^2016: 1 meeting$")[0]) == {"official": [ana.slug], "year": ["2016"]}
+    met = re.search(r'id="met-with".*?</section>', html, re.S).group(0)
+    assert 'Ben Lim</a> <span class="count">2 meetings together' in met
+    assert 'Cai Wu</a> <span class="count">1 meeting together' in met
+    assert f"?official={ana.slug}&amp;official={ben.slug}" in met
+    assert f"?official={ana.slug}&amp;organisation={un.slug}" in met
+    together = client.get(f"/meetings/?official={ana.slug}&official={ben.slug}")
+    assert "2 meetings" in together.text
+    organisation_page = client.get(un.get_absolute_url()).text
+    assert f"?organisation={un.slug}&amp;official={ana.slug}" in organisation_page
+    assert 'figure class="chart year-chart"' in client.get(history["economic"].get_absolute_url()).text
+
+
+def test_a_career_shows_posts_with_their_precision(client, history):
+    ana = history["ana"]
+    Post.objects.create(
+        official=ana, organisation=history["un"], title="Envoy", start_date=datetime.date(2012, 1, 1),
+        start_precision="year", end_date=datetime.date(2015, 6, 1), end_precision="month",
+    )  # fmt: skip
+    html = client.get(ana.get_absolute_url()).text
+    assert "Envoy, United Nations: 2012 to June 2015" in html
+    assert 'id="meetings-2016"' in html and 'id="meetings-2014"' in html  # meetings grouped by year
+
+
+def test_the_network_links_each_pair_to_their_meetings(client, history):
+    ana, ben = history["ana"], history["ben"]
+    response = client.get("/meetings/network/?year=2016")
+    assert response.status_code == 200
+    edge = hrefs(response.text, r"^Ana Ito and Ben Lim: 1 meeting together$")
+    assert query(edge[0])["year"] == ["2016"]
+    assert sorted(query(edge[0])["official"]) == sorted([ana.slug, ben.slug])
+    assert not hrefs(client.get("/meetings/network/?year=2014").text, r"Cai Wu")
+    everything = client.get("/meetings/network/").text
+    assert hrefs(everything, r"^Ana Ito and Ben Lim: 2 meetings together$")
+    assert client.get("/meetings/network/?year=nope").status_code == 400
+
+
+def test_the_network_is_capped_with_a_message(client, history, monkeypatch):
+    from partnership import pictures
+
+    monkeypatch.setattr(pictures, "NETWORK_MAX_NODES", 2)
+    html = client.get("/meetings/network/").text
+    assert "The 2 people with the most meetings are drawn, of 3" in html
+    assert len(re.findall(r'<circle class="node"', html)) == 2
+
+
+def test_the_map_shows_the_filtered_meetings_per_city(client, history):
+    html = client.get("/meetings/map/").text
+    assert query(hrefs(html, r"^Hanoi: 1 meeting$")[0]) == {"city": ["hanoi"]}
+    assert "Geneva" in re.search(r'id="elsewhere".*?</section>', html, re.S).group(0)
+    assert 'class="land"' in html
+    filtered = client.get("/meetings/map/?year=2014").text
+    assert hrefs(filtered, r"^Bangkok") and not hrefs(filtered, r"^Hanoi")
+    assert client.get("/meetings/map/?city=atlantis").status_code == 400
+
+
+# -- cost -----------------------------------------------------------------------------------
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def _picture_pages() -> list[str]:
+    official = Official.objects.order_by("pk").first()
+    organisation = Organisation.objects.order_by("pk").first()
+    area = Meeting.objects.public().order_by("pk").first().areas.order_by("pk").first()
+    return [
+        "/meetings/",
+        "/meetings/?year=2015",
+        "/meetings/network/",
+        f"/meetings/network/?official={official.slug}",
+        "/meetings/map/",
+        "/meetings/map/?kind=summit",
+        official.get_absolute_url(),
+        organisation.get_absolute_url(),
+        area.get_absolute_url(),
+    ]
+
+
+def test_pictures_cost_the_same_queries_at_10_and_at_300_meetings(client):
+    """Every page with a picture issues as many queries for 300 meetings as for 10."""
+    seed(meetings=10)
+    small = [_queries(client, path) for path in _picture_pages()]
+    seed(meetings=300, replace=True)
+    large = [_queries(client, path) for path in _picture_pages()]
+    assert small == large
+
+
+def test_the_dataset_carries_places_with_their_coordinates_and_names(seeded):
+    from partnership.dataset import DatasetError, dump_dataset, load_dataset
+
+    data = dump_dataset()
+    assert [c["slug"] for c in data["cities"]] == ["jakarta"]
+    data["cities"].append(
+        {"slug": "luang-prabang", "name": "Luang Prabang", "latitude": 19.89, "longitude": 102.13, "aliases": ["LPQ"]}
+    )
+    data["meetings"][0]["city"] = "LPQ"
+    load_dataset(data)
+    assert Meeting.objects.get(slug=data["meetings"][0]["slug"]).city_record.name == "Luang Prabang"
+    data["cities"][-1]["latitude"] = 123
+    with pytest.raises(DatasetError, match=r"cities\[1\]"):
+        load_dataset(data)
+
+
+def test_a_chart_of_few_years_stays_small_and_a_long_one_scrolls_on_phones():
+    """A single year is drawn at its own small size, not stretched to the page; many years get 'wide'."""
+    one = charts.year_chart({2015: 1}, url_for_year=str)
+    assert one.width == 320 and not one.wide
+    many = charts.year_chart(dict.fromkeys(range(1977, 2027), 1), url_for_year=str)
+    assert many.wide
