@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
+from .dates import DatePrecision, format_partial_date, is_start_of_span
 from .names import name_key, slug_for
 
 
@@ -188,13 +188,6 @@ class Official(NamedRecord):
     def get_absolute_url(self):
         return reverse("partnership:official-detail", kwargs={"slug": self.slug})
 
-    def post_on(self, day):
-        """The post this official held on a day, when the dates say so."""
-        for post in self.posts.all():
-            if post.held_on(day):
-                return post
-        return None
-
 
 class Post(Sourced):
     """A title an official held in an organisation over a span of time."""
@@ -243,11 +236,6 @@ class Post(Sourced):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_precision)
-
-    def held_on(self, day) -> bool:
-        starts = self.start_date is None or self.start_date <= day
-        ends = self.end_date is None or span_end(self.end_date, self.end_precision) >= day
-        return starts and ends
 
 
 class CooperationAreaQuerySet(PublicQuerySet):
