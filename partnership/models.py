@@ -794,7 +794,8 @@ class LearnedAlias(models.Model):
         return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
-# Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
+# Every change to a release or a record is kept with who, when and what
+# (docs/decisions/0005-history-and-concurrency.md).
 for _model in [
     City,
     Venue,

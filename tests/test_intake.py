@@ -1,4 +1,4 @@
-"""Release text → proposed records (partnership/intake.py): found, matched and new."""
+"""Release text → proposed records (partnership/intake/): found, matched and new."""
 
 from pathlib import Path
 
