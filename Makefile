@@ -62,7 +62,7 @@ check: install-dev
 
 migrations-check: check
 
-# The benchmark (issue 6): see bench/run.py for BENCH_MEETINGS, BENCH_SECONDS and the rest.
+# The benchmark: see bench/run.py for BENCH_MEETINGS, BENCH_SECONDS and the rest.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) -m pip install -q -r requirements/bench.txt

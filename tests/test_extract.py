@@ -133,6 +133,28 @@ def test_an_added_row_naming_what_is_not_in_the_text_asks_for_its_paragraph(seed
     assert not release.derived_meetings.exists()
 
 
+def test_tampered_rows_get_form_errors_not_a_crash(seeded):
+    release = escap_draft()
+    client = client_for("editor")
+    response = client.get(extract_url(release))
+    data = proposal_data(
+        response,
+        **{
+            "officials-0-match": "not-a-number",
+            "officials-1-match": "999999",
+            "officials-2-paragraph": "99",
+            "areas-0-parent": "-1",
+            "outcomes-0-kind": "invented",
+        },
+    )
+    response = client.post(extract_url(release), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Select a valid choice") >= 4
+    assert "The release has 4 paragraphs." in page
+    assert not release.derived_meetings.exists()
+
+
 def test_a_spelling_another_record_goes_by_is_not_learned(seeded):
     jenca = models.Official.objects.get(slug="miroslav-jenca")
     minh = models.Official.objects.get(slug="le-luong-minh")
@@ -157,10 +179,17 @@ def test_a_new_area_goes_under_the_broader_area_the_editor_picks(seeded):
     release = escap_draft()
     client = client_for("editor")
     response = client.get(extract_url(release))
-    row = row_of(response, "areas", "Connectivity")
-    response = client.post(extract_url(release), proposal_data(response, **{f"areas-{row}-parent": str(pillar.pk)}))
-    assert response.status_code == 302
-    assert models.CooperationArea.objects.get(name="Connectivity").parent == pillar
+    row = extra_row(response, "areas")
+    data = proposal_data(
+        response,
+        **{
+            "areas-TOTAL_FORMS": str(row + 1),
+            f"areas-{row}-name": "Annual consultations",
+            f"areas-{row}-parent": str(pillar.pk),
+        },
+    )
+    assert client.post(extract_url(release), data).status_code == 302
+    assert models.CooperationArea.objects.get(name="Annual consultations").parent == pillar
 
 
 def test_the_summary_and_outcomes_are_the_editors(seeded):
@@ -211,22 +240,49 @@ def test_save_and_extract_saves_the_release_then_opens_the_extract_screen(seeded
     client = client_for("editor")
     add = reverse("admin:partnership_pressrelease_add")
     assert 'name="_extract"' in client.get(add).content.decode()
-    data = {
-        "title": "A second copy",
-        "slug": "",
-        "publisher": models.Organisation.objects.get(slug="asean-secretariat").pk,
-        "dateline_place": "Bangkok",
-        "date": "2015-11-12",
-        "body": escap_draft().body,
-        "original_url": "",
-        "status": "draft",
-        "version": "",
-        "_extract": "Save and extract",
-    }
+    data = release_form_data(
+        title="A second copy", dateline_place="Bangkok", date="2015-11-12", body=escap_draft().body
+    )
+    data["_extract"] = "Save and extract"
     response = client.post(add, data)
     release = models.PressRelease.objects.get(title="A second copy")
     assert response.status_code == 302
     assert response["Location"] == extract_url(release)
+
+
+def release_form_data(**values) -> dict:
+    return {
+        "title": "",
+        "slug": "",
+        "publisher": models.Organisation.objects.get(slug="asean-secretariat").pk,
+        "dateline_place": "",
+        "date": "",
+        "body": "",
+        "original_url": "",
+        "status": "draft",
+        "version": "",
+        **values,
+    }
+
+
+def test_a_release_left_without_place_and_date_takes_them_from_its_dateline(seeded):
+    client = client_for("editor")
+    body = escap_draft().body
+    response = client.post(reverse("admin:partnership_pressrelease_add"), release_form_data(title="Copy", body=body))
+    assert response.status_code == 302
+    release = models.PressRelease.objects.get(title="Copy")
+    assert (release.dateline_place, release.date.isoformat()) == ("Bangkok", "2015-11-12")
+
+
+def test_a_release_without_a_dateline_must_be_given_its_place_and_date(seeded):
+    client = client_for("editor")
+    data = release_form_data(title="No dateline", body="The two sides met and agreed to cooperate.")
+    response = client.post(reverse("admin:partnership_pressrelease_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give the date: the text has no dateline to read it from." in page
+    assert "Give the dateline place: the text has no dateline to read it from." in page
+    assert not models.PressRelease.objects.filter(title="No dateline").exists()
 
 
 def test_readers_among_staff_get_no_save_and_extract_button(seeded):

@@ -1,4 +1,4 @@
-"""Pages keep a constant number of queries as the data grows (issue 6)."""
+"""Pages keep a constant number of queries as the data grows."""
 
 import pytest
 from django.db import connection
@@ -40,7 +40,7 @@ def test_admin_changelists_use_few_and_constant_queries(editor_client):
 
 
 def test_the_meeting_changelist_drills_down_by_year(editor_client):
-    """The date hierarchy (issue 4) offers every year that has meetings."""
+    """The year filter offers every year that has meetings."""
     seed(meetings=30)
     response = editor_client.get("/admin/partnership/meeting/")
     first, last = Meeting.objects.order_by("date").first().date.year, Meeting.objects.order_by("date").last().date.year

@@ -80,6 +80,14 @@ def test_snippet_highlights_the_match_keeping_accents_and_escaping():
     assert snippet == "Talks with Mr <mark>Jenča</mark> &lt;b&gt;today&lt;/b&gt; in Jakarta"
 
 
+def test_snippet_marks_the_original_letters_whatever_they_fold_to():
+    """Letters that fold to none or several (a combining accent, a ligature, ß) keep the marks in place."""
+    snippet = search.highlight("Die Straße in Hà Nội, ﬁnal talks with Jenc\u030ca", "noi strasse final jenca")
+    assert snippet == (
+        "Die <mark>Straße</mark> in Hà <mark>Nội</mark>, <mark>ﬁnal</mark> talks with <mark>Jenc\u030ca</mark>"
+    )
+
+
 def test_snippet_is_cut_around_the_first_match():
     text = "lorem " * 200 + "maritime security " + "ipsum " * 200
     snippet = search.highlight(text, "maritime")

@@ -81,9 +81,24 @@ class ParagraphMixin:
         return data
 
 
-def autocomplete(model, field: str, placeholder: str) -> AutocompleteSelect:
+class RecordSearch(AutocompleteSelect):
+    """The admin's autocomplete; a posted value that is no record id re-renders as empty (Django's would fail)."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.choices.queryset.model._meta.pk
+        ids = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return super().optgroups(name, ids, attr)
+
+
+def autocomplete(model, field: str, placeholder: str) -> RecordSearch:
     """Search-as-you-type over the records a model field points at (the admin's autocomplete endpoint)."""
-    return AutocompleteSelect(model._meta.get_field(field), admin.site, attrs={"data-placeholder": placeholder})
+    return RecordSearch(model._meta.get_field(field), admin.site, attrs={"data-placeholder": placeholder})
 
 
 class MeetingProposalForm(forms.Form):
@@ -270,16 +285,17 @@ class Section:
 
     key: str
     title: str
+    noun: str
     form: type[forms.Form]
     records: bool = True  # rows that name a record (matched, highlighted, learned)
 
 
 SECTIONS = [
-    Section("officials", "Officials", ProposedOfficialForm),
-    Section("organisations", "Organisations", ProposedOrganisationForm),
-    Section("areas", "Cooperation areas", ProposedAreaForm),
-    Section("agreements", "Agreements and documents", ProposedAgreementForm),
-    Section("outcomes", "Outcomes", ProposedOutcomeForm, records=False),
+    Section("officials", "Officials", "official", ProposedOfficialForm),
+    Section("organisations", "Organisations", "organisation", ProposedOrganisationForm),
+    Section("areas", "Cooperation areas", "cooperation area", ProposedAreaForm),
+    Section("agreements", "Agreements and documents", "agreement or document", ProposedAgreementForm),
+    Section("outcomes", "Outcomes", "outcome", ProposedOutcomeForm, records=False),
 ]
 
 
@@ -382,6 +398,7 @@ class ExtractViewMixin:
                     {
                         "key": section.key,
                         "title": section.title,
+                        "noun": section.noun,
                         "formset": formsets[section.key],
                         "records": section.records,
                     }

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import models
-from ..intake import Known, find_name_duplicates
+from ..intake import Known, KnownNames, find_name_duplicates, propose
 
 
 def is_staff(request) -> bool:
@@ -125,12 +125,50 @@ class DuplicateGuardForm(EditorsForm):
 
 
 class PressReleaseForm(EditorsForm):
+    """A release; its title, place and date may be left empty and are then read from the text."""
+
     original_url = forms.URLField(max_length=500, required=False, assume_scheme="https", label="Original URL")
+    # Field → (what the proposal calls it, where in the text it is read).
+    READ_FROM_TEXT = {
+        "title": ("release_title", "headline"),
+        "dateline_place": ("dateline_place", "dateline"),
+        "date": ("dateline_date", "dateline"),
+    }
 
     class Meta:
         model = models.PressRelease
         fields = ["title", "slug", "publisher", "dateline_place", "date", "body", "original_url", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField release-body"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff who may only read get a form without fields.
+        for name, (_, where) in self.READ_FROM_TEXT.items():
+            if name not in self.fields:
+                continue
+            self.fields[name].required = False
+            self.fields[name].help_text = f"Left empty: read from the text's {where}."
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [
+            name
+            for name in self.READ_FROM_TEXT
+            if name in self.fields and not cleaned.get(name) and name not in self.errors
+        ]
+        if not missing:
+            return cleaned
+        proposal = propose(cleaned["body"], KnownNames()) if cleaned.get("body") else None
+        for name in missing:
+            attribute, where = self.READ_FROM_TEXT[name]
+            value = getattr(proposal, attribute, None)
+            if value:
+                cleaned[name] = value
+            else:
+                self.add_error(
+                    name, f"Give the {self.fields[name].label.lower()}: the text has no {where} to read it from."
+                )
+        return cleaned
 
 
 class CooperationAreaForm(DuplicateGuardForm):
