@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
@@ -53,8 +53,48 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class NamedRecordsField(django_filters.fields.ModelMultipleChoiceField):
+    """Records by slug, or by any name, other spelling or acronym they are known by ("Jenca" is
+    miroslav-jenca). Slugs cost the one query they always did; a name is looked up only when no
+    record has it as a slug, and `renamed` records which slug each name stood for."""
+
+    renamed: dict[str, str]
+
+    def _check_values(self, value):
+        self.renamed = {}
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+        values = frozenset(value)
+        chosen = {record.slug: record for record in self.queryset.filter(slug__in=values)}
+        for text in sorted(values - set(chosen)):
+            record = self.record_named(text)
+            self.renamed[text] = record.slug
+            chosen[record.slug] = record
+        return self.queryset.filter(pk__in=[record.pk for record in chosen.values()])
+
+    def record_named(self, text: str):
+        key = name_key(text)
+        candidates = self.queryset
+        if key and self.queryset.model in search.DOCUMENTS:
+            candidates = search.matching(self.queryset, text)[:20]
+        found = [record for record in candidates if key and key in record.name_keys()] if key else []
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = "; ".join(f"{record} ({record.slug})" for record in found)
+            raise ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"value": text, "names": names}
+            )
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
+
+
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Records chosen by slug, possibly several; rendered as hidden inputs, never as a list of options."""
+    """Records chosen by slug or name, possibly several; rendered as hidden inputs, never as a list of options."""
+
+    field_class = NamedRecordsField
 
     def __init__(self, *args, noun: str, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -64,6 +104,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
             {
                 "invalid_choice": f"There is no {noun} “%(value)s”.",
                 "invalid_pk_value": f"“%(pk)s” is not a {noun} slug.",
+                "ambiguous": f"“%(value)s” could be any of several: %(names)s. Add the {noun} by its slug.",
             },
         )
         super().__init__(*args, **kwargs)
@@ -171,12 +212,19 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     def _query_data(self):
+        """The active filters, with a record named by name or alias written as its slug."""
         data = QueryDict(mutable=True)
         for key in self.filters:
-            values = [v for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
+            renamed = self._renamed(key)
+            values = [renamed.get(v, v) for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
             if values:
-                data.setlist(key, values)
+                data.setlist(key, list(dict.fromkeys(values)))
         return data
+
+    def _renamed(self, key: str) -> dict[str, str]:
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return {}
+        return getattr(self.form.fields.get(key), "renamed", {})
 
     def chips(self) -> list[Chip]:
         """The valid active values, each with a link that removes it."""
@@ -281,7 +329,7 @@ class MeetingFilter(PartnershipFilterSet):
 
     # -- facets: counts over the current result, one aggregate query each ---------------
     def _selected(self, name) -> set[str]:
-        return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
+        return set(self._query_data().getlist(name))
 
     def _choice(self, name, value, label, count, *, depth=0, single=False) -> FacetChoice:
         selected = value in self._selected(name)

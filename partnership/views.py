@@ -31,6 +31,7 @@ from .models import (
     PressRelease,
     Relationship,
 )
+from .pagination import beyond_the_last_page
 
 PER_PAGE = 25
 # Detail pages show the latest related meetings and link to the filtered list for the rest.
@@ -87,7 +88,8 @@ def _page(request, items, per_page=PER_PAGE, count_key=""):
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
         if paginator.truncated and int(number) > MAX_PAGES:
-            return None, f"Pages stop at {MAX_PAGES}: narrow the filters, or sort oldest first, to reach the rest."
+            advice = beyond_the_last_page(request.GET.get("sort", ""))
+            return None, f"Pages stop at {MAX_PAGES}: {advice} to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 

@@ -191,3 +191,17 @@ def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page,
     page.locator("details.filter-panel > summary").click()
     assert page.locator("#id_q").is_visible()
     check(page, axe, "13-phone-filters-open")
+
+
+def test_the_filter_form_keeps_what_was_typed_and_writes_no_empty_parameter(browser_page, axe, site):
+    page = browser_page
+    page.goto(site + "/meetings/")
+    page.locator("#id_date_after").fill("2015-01-01")
+    page.locator("#facet-area + ul").get_by_role("link", name="Maritime security").click()
+    page.wait_for_url("**/meetings/?area=maritime-security&date_after=2015-01-01")
+    assert page.locator("#id_date_after").input_value() == "2015-01-01"
+    page.locator("#id_date_after").fill("")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/meetings/?area=maritime-security")
+    assert "=&" not in page.url and not page.url.endswith("=")
+    check(page, axe, "14-filters-kept")
