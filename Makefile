@@ -7,7 +7,7 @@ PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
 # `make test` installs what the suite needs, including axe-core via npm when package.json exists.
-.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
+.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod serve-prod-local deploy-check drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,11 +63,22 @@ bench: install
 
 # Production: DEBUG off, gunicorn (gunicorn.conf.py) with whitenoise serving static files.
 # Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README, "Operations").
+# migrate also creates the database cache's table.
+DEPLOY_CHECK ?= check --deploy --fail-level WARNING
 serve-prod: install
-	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false $(PY) manage.py $(DEPLOY_CHECK)
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py migrate --noinput
 	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py partnership.wsgi
+
+# A production rehearsal on this machine over plain HTTP: the same settings, gunicorn and
+# database cache as production, except that nothing asks for HTTPS (no redirect, no HSTS,
+# cookies over HTTP), so the deploy check is the ordinary one. A throwaway SECRET_KEY unless set.
+serve-prod-local:
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECURE_PROXY_SSL_HEADER=false \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	$(MAKE) --no-print-directory serve-prod DEPLOY_CHECK=check
 
 deploy-check: install
 	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
