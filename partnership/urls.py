@@ -28,7 +28,7 @@ public_patterns = [
     path("agreements/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("releases/", views.release_list, name="release-list"),
     path("releases/<slug:slug>/", views.release_detail, name="release-detail"),
-    # Data out (issue 5): filtered exports, the full dataset, feeds.
+    # Data out: filtered exports, the full dataset, feeds.
     path("export/dataset.json", exports.dataset_download, name="export-dataset"),
     path("export/<slug:kind>.csv", exports.export_csv, name="export-csv"),
     path("export/<slug:kind>.json", exports.export_json, name="export-json"),

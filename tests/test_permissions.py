@@ -125,7 +125,7 @@ def test_every_admin_page_sends_the_public_to_the_login(client, pages, who):
 
 
 def test_staff_who_are_not_editors_read_the_records_but_change_nothing(client, pages):
-    """Staff status opens the admin to read (issue 4): record pages show, adding and deleting are
+    """Staff status opens the admin to read: record pages show, adding and deleting are
     forbidden, change pages have no save button, and users, groups and lockouts stay closed."""
     client.force_login(get_user_model().objects.create_user("someone", password="x", is_staff=True))
     own = {reverse("admin:index"), reverse("admin:password_change")}

@@ -1,4 +1,4 @@
-"""Release text → proposed records, for an editor to confirm or correct (issue 4).
+"""Release text → proposed records, for an editor to confirm or correct.
 
 Pure functions over the text and the names already known: nothing here writes.
 Extraction is rule-based — honorific + name, titles around names, known spellings
