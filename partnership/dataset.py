@@ -1,15 +1,18 @@
 """The dataset format: every record and link, keyed by slug, with provenance.
 
 One format serves the shipped fixture, the full download and its restore
-(docs/decisions/0003-dataset-format.md). Loading is atomic and idempotent:
+(docs/decisions/0003-dataset-format-and-provenance.md). Loading is atomic and idempotent:
 records are matched by slug and updated, a meeting's links are replaced, and
 the first bad value stops the load with a message naming the record and field.
 """
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -33,6 +36,8 @@ from .models import (
 )
 
 FORMAT = "partnership-dataset/1"
+# The format as a JSON Schema, shipped for anyone to check a file with (README, "Data").
+SCHEMA_PATH = Path(settings.BASE_DIR) / "fixtures" / "dataset.schema.json"
 
 
 class DatasetError(ValueError):
@@ -346,17 +351,100 @@ class _Loader:
 
 def load_dataset(data: dict) -> dict[str, int]:
     """Create or update every record in data, all or nothing. Returns counts by kind."""
+    check_schema(data)
     with transaction.atomic():
         return _Loader(data).load()
 
 
 def load_dataset_file(path: str | Path) -> dict[str, int]:
     path = Path(path)
+    # Bytes that are not UTF-8 become lone surrogates, which the schema refuses in the field that holds them.
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DatasetError(str(path), f"line {error.lineno}", f"not valid JSON ({error.msg})") from None
     return load_dataset(data)
+
+
+# -- the schema ---------------------------------------------------------------
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def check_schema(data: Any) -> None:
+    """Raise DatasetError for the first value of data the schema refuses, named by record and field."""
+    error = next(_validator().iter_errors(data), None)
+    if error is not None:
+        record, field = _locate(data, list(error.absolute_path))
+        if error.validator == "required":
+            field = next(name for name in error.validator_value if name not in error.instance)
+        raise DatasetError(record, field, _describe(error))
+
+
+def _locate(data: Any, path: list) -> tuple[str, str]:
+    """("meetings[0] (slug) → participants[1]", "official") for the path of a value in data."""
+    parts, node, i = [], data, 0
+    while i + 1 < len(path) and isinstance(path[i], str) and isinstance(path[i + 1], int):
+        item = node[path[i]][path[i + 1]]
+        if not isinstance(item, dict):
+            break
+        slug = item.get("slug")
+        parts.append(f"{path[i]}[{path[i + 1]}]" + (f" ({slug})" if isinstance(slug, str) and slug else ""))
+        node, i = item, i + 2
+    field = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if n else p) for n, p in enumerate(path[i:]))
+    return " → ".join(parts) or "dataset", field or ("(record)" if parts else "(top level)")
+
+
+JSON_TYPES = {
+    "string": "text",
+    "array": "a list",
+    "object": "an object",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "null",
+}
+
+
+def _kind(value: Any) -> str:
+    for json_type, name in [
+        (bool, "true or false"),
+        (str, "text"),
+        (list, "a list"),
+        (dict, "an object"),
+        (int, "a whole number"),
+        (float, "a number"),
+    ]:
+        if isinstance(value, json_type):
+            return name
+    return "null"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    value, rule = error.instance, error.validator_value
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    if error.validator == "type":
+        expected = " or ".join(JSON_TYPES.get(t, t) for t in ([rule] if isinstance(rule, str) else rule))
+        return f"expected {expected}, got {_kind(value)} {shown}"
+    if error.validator == "pattern" and isinstance(value, str):
+        if "\x00" in value:
+            return f"contains a NUL character (at {value.index(chr(0))})"
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            return "contains bytes that are not valid UTF-8"
+        return f"expected a slug (letters, digits, - and _), got {shown}"
+    if error.validator == "required" or (error.validator == "minLength" and rule == 1):
+        return "is required"
+    if error.validator == "maxLength":
+        return f"has {len(value):,} characters; the most allowed is {rule:,}"
+    if error.validator in ("enum", "const"):
+        allowed = rule if isinstance(rule, list) else [rule]
+        return f"expected {' or '.join(repr(a) for a in allowed)}, got {shown}"
+    if error.validator in ("minimum", "maximum"):
+        return f"expected a number {'from' if error.validator == 'minimum' else 'up to'} {rule}, got {shown}"
+    return error.message[:200]
 
 
 def _source(fact) -> dict:

@@ -109,6 +109,10 @@ def _names(items) -> list[str]:
     return [str(item) for item in items]
 
 
+def _slugs(items) -> list[str]:
+    return [item.slug for item in items]
+
+
 @dataclass(frozen=True)
 class Export:
     """A list that can be exported: its public rows, its FilterSet, its columns."""
@@ -138,7 +142,7 @@ class Export:
 
 
 def _meetings():
-    return Meeting.objects.public().select_related("source")
+    return Meeting.objects.public().select_related("source", "venue_record", "city_record")
 
 
 def _agreements():
@@ -193,6 +197,13 @@ EXPORTS: dict[str, Export] = {
                 Column("summary", lambda r, u: r.summary),
                 Column("url", _url),
                 *_source_columns(),
+                # Slugs of the linked records, in the order of the name columns above: joins to the other exports.
+                Column("participant_slugs", lambda r, u: [p.official.slug for p in r.public_participations]),
+                Column("organisation_slugs", lambda r, u: _slugs(x.organisation for x in r.public_organisation_links)),
+                Column("area_slugs", lambda r, u: _slugs(x.area for x in r.public_area_links)),
+                Column("agreement_slugs", lambda r, u: _slugs(x.agreement for x in r.public_agreement_links)),
+                Column("venue_slug", lambda r, u: r.venue_record.slug if r.venue_record else ""),
+                Column("city_slug", lambda r, u: r.city_record.slug if r.city_record else ""),
             ],
         ),
         Export(
@@ -221,6 +232,7 @@ EXPORTS: dict[str, Export] = {
                     ],
                 ),
                 Column("url", _url),
+                Column("post_organisation_slugs", lambda r, u: [p.organisation.slug for p in r.public_posts]),
             ],
         ),
         Export(
@@ -268,6 +280,8 @@ EXPORTS: dict[str, Export] = {
                 Column("areas", lambda r, u: _names(r.areas.all())),
                 Column("url", _url),
                 *_source_columns(),
+                Column("party_slugs", lambda r, u: _slugs(r.parties.all())),
+                Column("area_slugs", lambda r, u: _slugs(r.areas.all())),
             ],
         ),
         Export(
@@ -283,6 +297,7 @@ EXPORTS: dict[str, Export] = {
                 Column("publisher", lambda r, u: r.publisher.name),
                 Column("original_url", lambda r, u: r.original_url),
                 Column("url", _url),
+                Column("publisher_slug", lambda r, u: r.publisher.slug),
             ],
         ),
     ]

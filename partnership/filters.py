@@ -439,7 +439,7 @@ def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
     """For each area, how many of the meetings discussed it or an area below it.
 
     One GROUP BY over the links joined to a small (area, ancestor) table, where one
-    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings (issue 6).
+    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings.
     """
     pairs = [(area, root) for root, below in subtrees.items() for area in below]
     try:

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
+from .dates import DatePrecision, format_partial_date, is_start_of_span
+from .markdown import html_to_store, paragraphs, stored_html, validate_markdown
 from .names import name_key, slug_for
 
 
@@ -188,13 +190,6 @@ class Official(NamedRecord):
     def get_absolute_url(self):
         return reverse("partnership:official-detail", kwargs={"slug": self.slug})
 
-    def post_on(self, day):
-        """The post this official held on a day, when the dates say so."""
-        for post in self.posts.all():
-            if post.held_on(day):
-                return post
-        return None
-
 
 class Post(Sourced):
     """A title an official held in an organisation over a span of time."""
@@ -243,11 +238,6 @@ class Post(Sourced):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_precision)
-
-    def held_on(self, day) -> bool:
-        starts = self.start_date is None or self.start_date <= day
-        ends = self.end_date is None or span_end(self.end_date, self.end_precision) >= day
-        return starts and ends
 
 
 class CooperationAreaQuerySet(PublicQuerySet):
@@ -424,8 +414,11 @@ class PressRelease(models.Model):
     dateline_place = models.CharField(max_length=100, help_text="The place in the dateline, e.g. Jakarta.")
     date = models.DateField(help_text="The date in the dateline.")
     body = models.TextField(
-        help_text="The release text, verbatim, as Markdown; paragraphs are separated by a blank line."
+        help_text="The release text, verbatim, as Markdown; paragraphs are separated by a blank line.",
+        validators=[validate_markdown],
     )
+    # Rendered and sanitised on save, so a public page never runs Markdown (partnership/markdown.py).
+    body_html = models.TextField(blank=True, editable=False, db_default="")
     original_url = models.URLField(blank=True, max_length=500)
     status = models.CharField(max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -442,6 +435,9 @@ class PressRelease(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
+        self.body_html = html_to_store(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -449,7 +445,11 @@ class PressRelease(models.Model):
 
     def paragraphs(self) -> list[str]:
         """The body's paragraphs, numbered from 1 in citations."""
-        return [block.strip() for block in self.body.replace("\r\n", "\n").split("\n\n") if block.strip()]
+        return paragraphs(self.body)
+
+    def body_as_html(self) -> SafeString:
+        """The body as rendered on save; rows written around save() show it as plain text."""
+        return stored_html(self.body, self.body_html)
 
     def paragraph_url(self, number: int) -> str:
         return f"{self.get_absolute_url()}#p{number}"
@@ -806,7 +806,8 @@ class LearnedAlias(models.Model):
         return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
-# Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
+# Every change to a release or a record is kept with who, when and what
+# (docs/decisions/0005-history-and-concurrency.md).
 for _model in [
     City,
     Venue,

@@ -37,12 +37,12 @@ PER_PAGE = 25
 # Detail pages show the latest related meetings and link to the filtered list for the rest.
 DETAIL_LIMIT = 50
 SEARCH_PER_KIND = 50
-# Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
+# Pages stop here: a deeper OFFSET costs in proportion to its depth.
 MAX_PAGES = 40
 
 
 class BoundedPaginator(Paginator):
-    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache (issue 6)."""
+    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache."""
 
     def __init__(self, *args, count_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +139,7 @@ def _home_counts():
 @cached_page
 def home(request):
     context = {
-        # Exact counts, cached until an editor saves (issue 6).
+        # Exact counts, cached until an editor saves: counting every table on each visit was the page's cost.
         "counts": cached("home:counts", _home_counts),
         "meetings": Meeting.objects.public()[:5],
         "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.tree())),
@@ -386,7 +386,7 @@ def suggest(request):
 
 
 def baseline(request):
-    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    """The benchmark's ceiling: the full middleware stack, no database, no template."""
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -418,11 +418,6 @@ def test_second_of_two_concurrent_saves_is_refused(seeded):
     assert official.honorific == "Prof."
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(
     ("path", "slug", "expected"),
     [

@@ -213,7 +213,7 @@ def test_the_command_reports_bad_files_without_a_traceback(db, tmp_path):
 
 
 def test_a_bad_record_in_the_middle_leaves_the_database_exactly_as_before(seeded):
-    """New records before and after the bad one, in earlier sections too: none of them stays (issue 7)."""
+    """New records before and after the bad one, in earlier sections too: a load is all or nothing."""
     before = dump_dataset()
     data = fixture_data()
     data["organisations"].append({"slug": "new-agency", "name": "New Agency"})

@@ -11,7 +11,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
@@ -82,6 +82,23 @@ class BadParametersSerializer(ErrorSerializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+BAD_PARAMETERS = OpenApiResponse(
+    BadParametersSerializer,
+    description=(
+        "A query parameter the list does not take, or a malformed value (a filter, a page or page_size "
+        "that is not a whole number, a control character): each parameter named with its reasons."
+    ),
+    examples=[
+        OpenApiExample(
+            "A malformed year",
+            value={"detail": "Bad query parameters.", "errors": {"year": ["Enter a whole number."]}},
+            response_only=True,
+            status_codes=["400"],
+        )
+    ],
+)
+
+
 class RecordSchema(AutoSchema):
     """Documents the errors every operation can answer with, beside the 200.
 
@@ -92,7 +109,7 @@ class RecordSchema(AutoSchema):
     def get_response_serializers(self):
         return {
             200: super().get_response_serializers(),
-            400: BadParametersSerializer,
+            400: BAD_PARAMETERS,
             404: ErrorSerializer,
             429: ErrorSerializer,
         }

@@ -20,6 +20,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0008_link_meeting_places")]
+    dependencies = [("partnership", "0009_pressrelease_body_html")]
 
     operations = [migrations.RunPython(load, unload)]
