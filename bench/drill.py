@@ -305,7 +305,8 @@ def writer(phase: Phase, stop: float, writes: Writes, index: int, cookies: dict,
         def call(path=path, form=form):
             if path.endswith("/change/"):
                 # As an editor does: open the form, then save it with the version it was opened at
-                # (the admin refuses a save over someone else's newer one, docs/decisions/0005).
+                # (the admin refuses a save over someone else's newer one:
+                # docs/decisions/0005-history-and-concurrency.md).
                 status, _, body, _ = request("GET", path, cookies=cookies)
                 version = VERSION.search((body or b"").decode("utf-8", "replace"))
                 if status != 200 or not version:

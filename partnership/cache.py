@@ -1,4 +1,4 @@
-"""Caching that stays honest (issue 6): every cached value is keyed by a generation that any
+"""Caching that stays honest: every cached value is keyed by a generation that any
 write to a knowledge-base record moves on, so an editor's save is seen on the next request.
 
 Django's cache framework, shared by every worker in production so a save in one worker
@@ -53,7 +53,7 @@ def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> 
 
 
 def cached_page(view):
-    """Serve a public page from the cache for this generation of the data (issue 6).
+    """Serve a public page from the cache for this generation of the data.
 
     Only anonymous GETs answered 200 that set no cookie and used no CSRF token are kept, so no
     page holds anything personal; the middleware still runs on every response (headers, CSP).

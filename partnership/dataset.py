@@ -1,7 +1,7 @@
 """The dataset format: every record and link, keyed by slug, with provenance.
 
 One format serves the shipped fixture, the full download and its restore
-(docs/decisions/0003-dataset-format.md). Loading is atomic and idempotent:
+(docs/decisions/0003-dataset-format-and-provenance.md). Loading is atomic and idempotent:
 records are matched by slug and updated, a meeting's links are replaced, and
 the first bad value stops the load with a message naming the record and field.
 """

@@ -119,6 +119,10 @@ def _names(items) -> list[str]:
     return [str(item) for item in items]
 
 
+def _slugs(items) -> list[str]:
+    return [item.slug for item in items]
+
+
 def _post(post) -> str:
     start = isoformat_partial_date(post.start_date, post.start_precision) or "?"
     return f"{post} ({start}–{isoformat_partial_date(post.end_date, post.end_precision)})"
@@ -147,6 +151,7 @@ KINDS: dict[str, Kind] = {
                 Column("aliases", lambda r, u: list(r.aliases)),
                 Column("posts", lambda r, u: [_post(p) for p in r.public_posts]),
                 Column("url", _url),
+                Column("post_organisation_slugs", lambda r, u: [p.organisation.slug for p in r.public_posts]),
             ),
         ),
         Kind(
@@ -213,6 +218,8 @@ KINDS: dict[str, Kind] = {
                 Column("areas", lambda r, u: _names(r.public_areas)),
                 Column("url", _url),
                 *SOURCE_COLUMNS,
+                Column("party_slugs", lambda r, u: _slugs(r.public_parties)),
+                Column("area_slugs", lambda r, u: _slugs(r.public_areas)),
             ),
         ),
         Kind(
@@ -247,6 +254,13 @@ KINDS: dict[str, Kind] = {
                 Column("summary", lambda r, u: r.summary),
                 Column("url", _url),
                 *SOURCE_COLUMNS,
+                # Slugs of the linked records, in the order of the name columns above: joins to the other exports.
+                Column("participant_slugs", lambda r, u: [p.official.slug for p in r.public_participations]),
+                Column("organisation_slugs", lambda r, u: _slugs(x.organisation for x in r.public_organisation_links)),
+                Column("area_slugs", lambda r, u: _slugs(x.area for x in r.public_area_links)),
+                Column("agreement_slugs", lambda r, u: _slugs(x.agreement for x in r.public_agreement_links)),
+                Column("venue_slug", lambda r, u: r.venue_record.slug if r.venue_record else ""),
+                Column("city_slug", lambda r, u: r.city_record.slug if r.city_record else ""),
             ),
         ),
         Kind(
@@ -274,6 +288,7 @@ KINDS: dict[str, Kind] = {
                 Column("publisher", lambda r, u: r.publisher.name),
                 Column("original_url", lambda r, u: r.original_url),
                 Column("url", _url),
+                Column("publisher_slug", lambda r, u: r.publisher.slug),
             ),
         ),
     ]

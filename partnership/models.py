@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
+from .dates import DatePrecision, format_partial_date, is_start_of_span
 from .markdown import html_to_store, paragraphs, stored_html, validate_markdown
 from .names import name_key, slug_for
 
@@ -250,13 +250,6 @@ class Official(SeenInRelease):
     def get_absolute_url(self):
         return reverse("partnership:official-detail", kwargs={"slug": self.slug})
 
-    def post_on(self, day):
-        """The post this official held on a day, when the dates say so."""
-        for post in self.posts.all():
-            if post.held_on(day):
-                return post
-        return None
-
 
 class Post(Sourced):
     """A title an official held in an organisation over a span of time."""
@@ -307,11 +300,6 @@ class Post(Sourced):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_precision)
-
-    def held_on(self, day) -> bool:
-        starts = self.start_date is None or self.start_date <= day
-        ends = self.end_date is None or span_end(self.end_date, self.end_precision) >= day
-        return starts and ends
 
 
 class CooperationAreaQuerySet(RecordQuerySet):
@@ -908,7 +896,8 @@ class LearnedAlias(models.Model):
         return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
-# Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
+# Every change to a release or a record is kept with who, when and what
+# (docs/decisions/0005-history-and-concurrency.md).
 for _model in [
     City,
     Venue,

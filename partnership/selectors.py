@@ -73,7 +73,7 @@ def agreement_links() -> list[Prefetch]:
 
 
 def meetings() -> QuerySet:
-    return Meeting.objects.public().select_related("source")
+    return Meeting.objects.public().select_related("source", "venue_record", "city_record")
 
 
 def meetings_with_links() -> QuerySet:

@@ -1,4 +1,4 @@
-"""Writes that touch several records: keyword-only, validated, all or nothing (issue 4).
+"""Writes that touch several records: keyword-only, validated, all or nothing.
 
 Services never render. Each record goes through full_clean() and is saved with
 the acting user, so the history (django-simple-history) says who did it.

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Editors' trail (issue 4): who changed a record, and old URLs of merged records.
+    # Editors' trail: who changed a record, and old URLs of merged records.
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.MergedRecordRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,7 +122,7 @@ CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
 # Whole public pages for anonymous visitors (partnership.cache.cached_page); counts and facets are cached regardless.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
-# The benchmark's ceiling view at /bench/baseline/ (issue 6); off unless asked for.
+# The benchmark's ceiling view at /bench/baseline/; off unless asked for.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
 
 AUTHENTICATION_BACKENDS = [
@@ -165,7 +165,7 @@ SITE_NAME = "ASEAN–UN Partnership"
 # dodge a limit by inventing addresses. Set it only if the app cannot be reached around the proxy.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
 
-# The read-only API (issue 5, docs/decisions/0006-api-and-exports.md). Throttle rates are
+# The read-only API (docs/decisions/0006-api-and-exports.md). Throttle rates are
 # "<number>/<second|minute|hour|day>", read from the environment.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
@@ -201,7 +201,7 @@ SPECTACULAR_SETTINGS = {
     "SECURITY": [],
 }
 
-# --- Production hardening (issue 7; docs/decisions/0007-production-and-drills.md) ---
+# --- Production hardening (docs/decisions/0007-production-and-drills.md) ---
 # Every switch defaults to "on" when DEBUG is off and "off" in development, and each can be
 # overridden from the environment. `manage.py check --deploy --fail-level WARNING` passes
 # with the production defaults (CI runs it).

@@ -78,6 +78,12 @@ def test_the_meetings_csv_has_the_documented_columns_and_keeps_diacritics(client
         "source_release",
         "source_paragraph",
         "source_url",
+        "participant_slugs",
+        "organisation_slugs",
+        "area_slugs",
+        "agreement_slugs",
+        "venue_slug",
+        "city_slug",
     ]
     (row,) = rows
     assert row["title"] == "UN Assistant Secretary-General Miroslav Jenča meets ASEAN Secretary-General Le Luong Minh"
@@ -286,3 +292,27 @@ def test_any_query_string_gets_a_200_or_400_never_a_500(client, seeded, path, pa
     assert response.status_code in {200, 400}
     if response.status_code == 200 and response.streaming:
         assert b"".join(response.streaming_content)
+
+
+def test_exports_name_linked_records_by_slug_so_they_join(client, seeded):
+    """Each linked record's slug is in a column appended at the end, in the order of its name column,
+    and every slug is a row of the other kind's export."""
+    (meeting,) = csv_rows(client.get(export_url("meetings", "csv")))
+    officials = {row["slug"]: row for row in csv_rows(client.get(export_url("officials", "csv")))}
+    assert [officials[slug]["name"] for slug in meeting["participant_slugs"].split("; ")] == [
+        name.rsplit(" (", 1)[0] for name in meeting["participants"].split("; ")
+    ]
+    areas = {row["slug"] for row in csv_rows(client.get(export_url("areas", "csv")))}
+    assert set(meeting["area_slugs"].split("; ")) <= areas
+    assert (meeting["venue_slug"], meeting["city_slug"]) == ("asean-secretariat", "jakarta")
+    (release,) = csv_rows(client.get(export_url("releases", "csv")))
+    organisations = {row["slug"] for row in csv_rows(client.get(export_url("organisations", "csv")))}
+    assert release["publisher_slug"] in organisations
+    agreements = json.loads(body(client.get(export_url("agreements", "json"))))["results"]
+    assert all(set(row["party_slugs"]) <= organisations for row in agreements)
+    assert any(row["party_slugs"] for row in agreements)
+    official = officials["miroslav-jenca"]
+    assert official["post_organisation_slugs"] == "united-nations"
+    for kind in BY_COLLECTION:
+        names = [column.name for column in BY_COLLECTION[kind].columns]
+        assert names.index("url") < min((names.index(n) for n in names if n.endswith(("_slug", "_slugs"))), default=99)

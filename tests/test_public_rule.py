@@ -281,7 +281,7 @@ def test_existing_records_get_the_release_that_first_named_them(seeded):
 
     from django.apps import apps
 
-    migration = import_module("partnership.migrations.0009_first_seen")
+    migration = import_module("partnership.migrations.0011_first_seen")
     seed = PressRelease.objects.get()
     later = factories.release(status=ReleaseStatus.DRAFT, date=seed.date.replace(year=seed.date.year + 1))
     only_later = Official.objects.create(name="Only In The Draft")

@@ -11,6 +11,8 @@ import pytest
 
 from .server import SUPERUSER, ProductionServer
 
+pytestmark = pytest.mark.subprocess
+
 RELEASE = "/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/"
 TEXT = "The UN and ASEAN will continue to strengthen cooperation"
 

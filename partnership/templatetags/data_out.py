@@ -25,11 +25,22 @@ def cite_this(context, record):
     url, citable = _citable(context, record)
     return {
         "url": url,
+        "api_url": _api_url(context, record),
         "filename": citations.bibtex_key(citable),
         "plain_text": citations.plain_text(citable),
         "bibtex": citations.bibtex(citable),
         "csl_json": citations.csl_json(citable),
     }
+
+
+def _api_url(context, record) -> str:
+    """The record's JSON in the API (the same public record, linked to the others by API URL)."""
+    from partnership.exports import EXPORTS
+
+    basename = next(e.api_basename for e in EXPORTS.values() if e.queryset().model is type(record))
+    path = reverse(f"api:{basename}-detail", kwargs={"slug": record.slug})
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)

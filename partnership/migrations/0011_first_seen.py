@@ -35,7 +35,7 @@ def first_seen_from_provenance(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0008_link_meeting_places"),
+        ("partnership", "0010_cooperation_area_vocabulary"),
     ]
 
     operations = [
