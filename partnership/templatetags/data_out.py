@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from partnership import citations
-from partnership.kinds import BY_COLLECTION
+from partnership.kinds import BY_COLLECTION, BY_MODEL
 
 register = template.Library()
 
@@ -35,10 +35,7 @@ def cite_this(context, record):
 
 def _api_url(context, record) -> str:
     """The record's JSON in the API (the same public record, linked to the others by API URL)."""
-    from partnership.exports import EXPORTS
-
-    basename = next(e.api_basename for e in EXPORTS.values() if e.queryset().model is type(record))
-    path = reverse(f"api:{basename}-detail", kwargs={"slug": record.slug})
+    path = reverse(f"api:{BY_MODEL[type(record)].key}-detail", kwargs={"slug": record.slug})
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
 
