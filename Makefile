@@ -7,7 +7,7 @@ PORT ?= 8000
 FIXTURE := fixtures/asean-un-2015.json
 
 # `make test` installs what the suite needs, including axe-core via npm when package.json exists.
-.PHONY: run install install-dev migrate load test lint format check migrations-check bench clean serve-prod deploy-check drill
+.PHONY: run eval install install-dev migrate load test test-fast lint format check migrations-check bench clean serve-prod serve-prod-local deploy-check drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,10 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.tom
 	touch $@ $(VENV)/.installed-base
 
 # axe-core for the browser tests' accessibility checks (package.json; node_modules is not committed).
+# npm ci empties node_modules first: through a symbolic link it would empty a shared install, so a link is left alone.
 node_modules/.package-lock.json: package.json package-lock.json
-	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	@if [ -L node_modules ]; then echo "node_modules links to a shared install: not reinstalled"; \
+	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
 	else echo "npm not found: the browser test's accessibility check needs it (skipped outside CI)"; fi
 
 install: $(VENV)/.installed-base
@@ -34,12 +36,22 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_dataset $(FIXTURE)
+	$(PY) manage.py load_vocabulary
 
 run: load
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Everything: what CI runs on SQLite and on PostgreSQL.
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit-test loop: unit and page tests, without the browser, hostile-input, property and subprocess layers.
+test-fast: install-dev
+	$(PY) -m pytest -m "not browser and not hostile and not property and not subprocess" $(PYTEST_ARGS)
+
+# Extraction measured on the annotated corpus (README, "Extraction").
+eval: migrate
+	$(PY) manage.py evaluate_intake tests/intake_corpus
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -63,11 +75,22 @@ bench: install
 
 # Production: DEBUG off, gunicorn (gunicorn.conf.py) with whitenoise serving static files.
 # Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README, "Operations").
+# migrate also creates the database cache's table.
+DEPLOY_CHECK ?= check --deploy --fail-level WARNING
 serve-prod: install
-	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false $(PY) manage.py $(DEPLOY_CHECK)
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py migrate --noinput
 	DEBUG=false $(VENV)/bin/gunicorn -c gunicorn.conf.py partnership.wsgi
+
+# A production rehearsal on this machine over plain HTTP: the same settings, gunicorn and
+# database cache as production, except that nothing asks for HTTPS (no redirect, no HSTS,
+# cookies over HTTP), so the deploy check is the ordinary one. A throwaway SECRET_KEY unless set.
+serve-prod-local:
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECURE_PROXY_SSL_HEADER=false \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	$(MAKE) --no-print-directory serve-prod DEPLOY_CHECK=check
 
 deploy-check: install
 	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING

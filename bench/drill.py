@@ -15,8 +15,19 @@ it) and add CooperationAreas with unique names, and edit one "ledger" area over 
 Every acknowledged write (a 302 from the admin) must be in the database at the end, and
 the ledger must hold the last acknowledged edit (or a later one whose answer was lost).
 
+After the phases, checks that need several workers (DRILL_CHECKS, default all):
+
+  unpublish   the release page, cached by every worker, answers 404 from all of them on
+              the first requests after an editor unpublishes it.
+  throttle    the API's per-user budget (60 a minute here) holds across the workers.
+  lockout     four wrong passwords for the superuser and a good login as another account,
+              three times over, leave the superuser locked; five wrong passwords for one
+              editor do not lock another editor at the same address.
+  hostile     an editor saving text that once stalled the site gets a form error at once,
+              and the page keeps answering.
+
 Run: `make drill` (or `.venv/bin/python bench/drill.py`). Exits non-zero on any lost
-write or unexpected failure. Only loopback traffic; every loop is bounded in time.
+write, unexpected failure or failed check. Only loopback traffic; every loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -50,6 +61,9 @@ WORKERS = int(os.environ.get("DRILL_WORKERS", "4"))
 READERS = int(os.environ.get("DRILL_READERS", "6"))
 WRITERS = int(os.environ.get("DRILL_WRITERS", "2"))
 PHASES = os.environ.get("DRILL_PHASES", "load,db-restart,worker-kill").split(",")
+CHECKS = [c for c in os.environ.get("DRILL_CHECKS", "unpublish,throttle,lockout,hostile").split(",") if c]
+USER_THROTTLE = 60
+RELEASE = "/releases/2015-06-30-un-and-asean-to-strengthen-cooperation/"
 REQUEST_TIMEOUT = 30
 KILLS = 3  # workers killed in the worker-kill phase
 HOST = "127.0.0.1"
@@ -168,7 +182,8 @@ def update_cookies(cookies: dict, set_cookies: list[str]) -> None:
             cookies[key] = morsel.value
 
 
-def login(username: str, password: str) -> dict:
+def try_login(username: str, password: str) -> tuple[int, dict]:
+    """The login form's answer (302 in, 200 wrong password, 429 locked) and the session's cookies."""
     cookies: dict = {}
     status, _, _, set_cookies = request("GET", "/admin/login/", cookies=cookies)
     update_cookies(cookies, set_cookies)
@@ -180,10 +195,15 @@ def login(username: str, password: str) -> dict:
         "password": password,
         "next": "/admin/",
     }
-    status, location, _, set_cookies = request("POST", "/admin/login/", cookies=cookies, form=form)
+    status, _, _, set_cookies = request("POST", "/admin/login/", cookies=cookies, form=form)
     update_cookies(cookies, set_cookies)
+    return status, cookies
+
+
+def login(username: str, password: str) -> dict:
+    status, cookies = try_login(username, password)
     if status != 302 or "sessionid" not in cookies:
-        raise Failure(f"login answered {status} {location}")
+        raise Failure(f"login as {username} answered {status}")
     return cookies
 
 
@@ -285,7 +305,8 @@ def writer(phase: Phase, stop: float, writes: Writes, index: int, cookies: dict,
         def call(path=path, form=form):
             if path.endswith("/change/"):
                 # As an editor does: open the form, then save it with the version it was opened at
-                # (the admin refuses a save over someone else's newer one, docs/decisions/0005).
+                # (the admin refuses a save over someone else's newer one:
+                # docs/decisions/0005-history-and-concurrency.md).
                 status, _, body, _ = request("GET", path, cookies=cookies)
                 version = VERSION.search((body or b"").decode("utf-8", "replace"))
                 if status != 200 or not version:
@@ -323,6 +344,102 @@ def run_phase(name: str, fault, writes: Writes, sessions: list, run: str) -> Pha
         thread.join(timeout=SECONDS + REQUEST_TIMEOUT * 2)
     log(f"{name}: {len(phase.outcomes)} requests, {len(phase.failures)} failed")
     return phase
+
+
+# --- checks that need several workers --------------------------------------------------
+
+
+def concurrently(count: int, path: str, cookies: dict | None = None) -> list[int]:
+    """count GETs of path, four at a time on new connections, so every worker takes some."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def get() -> None:
+        for _ in range(count // 4):
+            status = request("GET", path, cookies=cookies)[0]
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=get) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT * count)
+    return statuses
+
+
+def release_action(cookies: dict, pk: int, action: str) -> int:
+    form = {"csrfmiddlewaretoken": cookies["csrftoken"], "action": action, "_selected_action": str(pk), "index": "0"}
+    return request("POST", "/admin/partnership/pressrelease/", cookies=cookies, form=form)[0]
+
+
+def check_unpublish(context: dict) -> list[str]:
+    problems = []
+    warm = concurrently(8 * WORKERS, RELEASE)
+    if set(warm) != {200}:
+        problems.append(f"before: the release answered {sorted(set(warm))}")
+    cookies = login("drill", context["password"])
+    if release_action(cookies, context["release_pk"], "unpublish") != 302:
+        problems.append("the unpublish action was not acknowledged")
+    after = concurrently(40, RELEASE)
+    if set(after) != {404}:
+        problems.append(f"after unpublishing: {after.count(200)} of {len(after)} requests still got the release")
+    release_action(cookies, context["release_pk"], "publish")
+    return problems
+
+
+def check_throttle(context: dict) -> list[str]:
+    cookies = login("drill", context["password"])
+    statuses = [request("GET", "/api/areas/", cookies=cookies)[0] for _ in range(USER_THROTTLE + 40)]
+    if statuses.count(200) != USER_THROTTLE or statuses.count(429) != 40:
+        return [f"{statuses.count(200)} answered, {statuses.count(429)} throttled; the budget is {USER_THROTTLE}"]
+    return []
+
+
+def check_lockout(context: dict) -> list[str]:
+    problems, password = [], context["password"]
+    for _ in range(3):
+        for _ in range(4):
+            try_login("drill", "guess")
+        if try_login("ana", password)[0] != 302:
+            problems.append("ana could not log in between the guesses")
+    if try_login("drill", password)[0] != 429:
+        problems.append("the superuser is not locked after twelve guesses between good logins of another account")
+    for _ in range(5):
+        try_login("ben", "typo")
+    if try_login("ben", password)[0] != 429:
+        problems.append("ben is not locked after five wrong passwords")
+    if try_login("ana", password)[0] != 302:
+        problems.append("ben's wrong passwords locked ana, at the same address")
+    return problems
+
+
+def check_hostile(context: dict) -> list[str]:
+    problems = []
+    cookies = login("ana", context["password"])
+    path = f"/admin/partnership/pressrelease/{context['release_pk']}/change/"
+    status, _, body, _ = request("GET", path, cookies=cookies)
+    page = (body or b"").decode("utf-8", "replace")
+    fields = dict(re.findall(r'<input type="(?:text|url|hidden|number)" name="([^"]+)" value="([^"]*)"', page))
+    for hostile in ["[a](" * 240_000, "x\n\n" * 333_333, "<div>" * 100_000]:
+        started = time.monotonic()
+        status, _, answer, _ = request("POST", path, cookies=cookies, form={**fields, "body": hostile})
+        seconds = time.monotonic() - started
+        if status != 200 or b"the most allowed is" not in (answer or b""):
+            problems.append(f"a hostile body ({hostile[:6]!r}...) answered {status} without the form error")
+        elif seconds > 10:
+            problems.append(f"a hostile body ({hostile[:6]!r}...) took {seconds:.1f} s to refuse")
+    if request("GET", RELEASE)[0] != 200:
+        problems.append("the release page stopped answering")
+    return problems
+
+
+CHECK_FUNCTIONS = {
+    "unpublish": check_unpublish,
+    "throttle": check_throttle,
+    "lockout": check_lockout,
+    "hostile": check_hostile,
+}
 
 
 # --- gunicorn --------------------------------------------------------------------------
@@ -391,6 +508,7 @@ def main() -> int:
     cluster = Cluster(PG_PORT)
     server = None
     phases: list[Phase] = []
+    checks: dict[str, list[str]] = {}
     writes = Writes()
     try:
         log(f"PostgreSQL cluster on port {PG_PORT} in {cluster.dir} ({cluster.bin})")
@@ -409,14 +527,25 @@ def main() -> int:
             "GUNICORN_ACCESS_LOG": str(cluster.dir / "access.log"),
             # The readers are one client; the API's per-client limit would answer them 429.
             "API_THROTTLE_ANON": "1000000/minute",
+            "API_THROTTLE_USER": f"{USER_THROTTLE}/minute",
             "DJANGO_SUPERUSER_USERNAME": "drill",
             "DJANGO_SUPERUSER_EMAIL": "drill@localhost",
             "DJANGO_SUPERUSER_PASSWORD": password,
+            "DRILL_PASSWORD": password,
         }
         manage(env, "migrate", "--noinput")
         manage(env, "load_dataset", "fixtures/asean-un-2015.json")
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "createsuperuser", "--noinput")
+        # Two staff accounts with the drill's password, for the lockout checks.
+        manage(
+            env,
+            "shell",
+            "-c",
+            "import os; from django.contrib.auth.models import User\n"
+            "for name in ['ana', 'ben']: User.objects.create_user(name, password=os.environ['DRILL_PASSWORD'], "
+            "is_staff=True, is_superuser=True)",
+        )
         server = Server(env, cluster.dir)
         server.start()
         log(f"gunicorn on {HOST}:{HTTP_PORT} with {WORKERS} workers; {READERS} readers, {WRITERS} writers")
@@ -475,6 +604,13 @@ def main() -> int:
             raise Failure("gunicorn master died during the drill")
 
         with psycopg.connect(database_url) as db:
+            release_pk = db.execute("SELECT id FROM partnership_pressrelease ORDER BY id LIMIT 1").fetchone()[0]
+        context = {"password": password, "release_pk": release_pk}
+        for name in CHECKS:
+            checks[name] = CHECK_FUNCTIONS[name](context)
+            log(f"check {name}: {'ok' if not checks[name] else '; '.join(checks[name])}")
+
+        with psycopg.connect(database_url) as db:
             present = {row[0] for row in db.execute("SELECT name FROM partnership_cooperationarea")}
             ledgers = dict(
                 db.execute(
@@ -489,10 +625,10 @@ def main() -> int:
             server.stop()
         cluster.remove()
 
-    return report(phases, writes, present, ledgers)
+    return report(phases, writes, present, ledgers, checks)
 
 
-def report(phases: list[Phase], writes: Writes, present: set[str], ledgers: dict) -> int:
+def report(phases: list[Phase], writes: Writes, present: set[str], ledgers: dict, checks: dict) -> int:
     lost = sorted(writes.acknowledged - present)
     lost_edits = 0
     for pk, edits in writes.ledger.items():
@@ -530,6 +666,11 @@ def report(phases: list[Phase], writes: Writes, present: set[str], ledgers: dict
             print(f"{'':<12} {note}")
         for failure in phase.failures[:5]:
             print(f"{'':<12} failed: {failure.detail}")
+    for name, problems in checks.items():
+        ok = ok and not problems
+        print(f"check {name:<6} {'ok' if not problems else 'FAIL'}")
+        for problem in problems:
+            print(f"{'':<12} {problem}")
     durations: dict[str, list[float]] = {}
     for phase in phases:
         for o in phase.outcomes:
@@ -553,6 +694,7 @@ def report(phases: list[Phase], writes: Writes, present: set[str], ledgers: dict
         "acknowledged_adds": len(writes.acknowledged),
         "acknowledged_edits": acknowledged_edits,
         "writes_lost": len(lost) + lost_edits,
+        "checks": checks,
     }
     out = ROOT / "bench" / "work"
     out.mkdir(parents=True, exist_ok=True)

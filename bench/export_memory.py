@@ -1,8 +1,9 @@
-"""Peak memory of the streamed meetings CSV export at 1,000 and 100,000 rows.
+"""Peak memory of the streamed meetings CSV export (or the full dataset) at 1,000 and 100,000 rows.
 
 Run on PostgreSQL (server-side cursors are what keep .iterator() flat there):
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/partnership .venv/bin/python bench/export_memory.py
+    BENCH_EXPORT=dataset DATABASE_URL=... .venv/bin/python bench/export_memory.py   # /export/dataset.json
 
 It creates a throwaway test database (test_<name>), fills it with public meetings,
 each with a participant, two organisations and two areas, streams the CSV export
@@ -31,6 +32,7 @@ from django.test import RequestFactory  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
+EXPORT = os.environ.get("BENCH_EXPORT", "csv")
 BATCH = 5000
 
 
@@ -88,17 +90,23 @@ def fill(total: int) -> None:
         MeetingArea.objects.bulk_create(MeetingArea(meeting=m, area=a) for m in meetings for a in areas)
 
 
-def measure() -> tuple[int, int, float, int]:
-    """Stream the whole CSV export; return (rows, bytes, seconds, peak traced bytes)."""
-    from partnership.exports import export_csv
+def _export(query: str = ""):
+    """The response of the export measured: the meetings CSV, or the whole public dataset."""
+    from partnership.exports import dataset_download, export_csv
 
+    if EXPORT == "dataset":
+        return dataset_download(RequestFactory().get("/export/dataset.json"))
+    return export_csv(RequestFactory().get(f"/export/meetings.csv{query}"), kind="meetings")
+
+
+def measure() -> tuple[int, int, float, int]:
+    """Stream the whole export; return (lines, bytes, seconds, peak traced bytes)."""
     # Warm up first (imports, URL resolver, FilterSet classes), so the peak is the export's own.
-    for _ in export_csv(RequestFactory().get("/export/meetings.csv?year=1"), kind="meetings").streaming_content:
+    for _ in _export("?year=1").streaming_content:
         pass
-    request = RequestFactory().get("/export/meetings.csv")
     tracemalloc.start()
     began = time.perf_counter()
-    response = export_csv(request, kind="meetings")
+    response = _export()
     size = lines = 0
     for chunk in response.streaming_content:
         size += len(chunk)
@@ -121,7 +129,10 @@ def main() -> None:
             fill(size)
             rows, nbytes, seconds, peak = measure()
             peaks[size] = peak
-            print(f"{rows:>7} rows  {nbytes / 1e6:7.1f} MB of CSV  {seconds:6.1f} s  peak {peak / 1e6:6.2f} MB")
+            print(
+                f"{size:>7} meetings  {rows:>7} lines  {nbytes / 1e6:7.1f} MB of {EXPORT}"
+                f"  {seconds:6.1f} s  peak {peak / 1e6:6.2f} MB"
+            )
         smallest, largest = SIZES[0], SIZES[-1]
         print(f"peak memory ratio {largest:,} / {smallest:,} rows: {peaks[largest] / peaks[smallest]:.2f}")
     finally:

@@ -180,7 +180,8 @@ def clear_records() -> None:
         model.objects.all().delete()
     for model in [m.Relationship, m.Post, m.Agreement, m.Official, m.PressRelease]:
         model.objects.all().delete()
-    m.CooperationArea.objects.exclude(parent=None).delete()
+    # Trees deeper than two levels (the area vocabulary) protect their parents: cut the links first.
+    m.CooperationArea.objects.update(parent=None)
     m.CooperationArea.objects.all().delete()
     m.Organisation.objects.exclude(parent=None).delete()
     m.Organisation.objects.all().delete()
@@ -495,8 +496,9 @@ def seed(*, meetings: int, seed: int = 2015, replace: bool = False) -> dict[str,
     """
     if meetings < 1:
         raise SeedError("--meetings must be 1 or more.")
-    if m.Meeting.objects.exists():
-        if not replace:
-            raise SeedError("The database already has meetings; pass --replace to delete every record first.")
-        clear_records()
+    if m.Meeting.objects.exists() and not replace:
+        raise SeedError("The database already has meetings; pass --replace to delete every record first.")
+    # Without meetings the database holds only reference data (the area vocabulary a migration loads),
+    # which the synthetic records replace: their ids are written explicitly.
+    clear_records()
     return generate(meetings, seed)

@@ -1,9 +1,9 @@
-"""Caching that stays honest (issue 6): every cached value is keyed by a generation that any
+"""Caching that stays honest: every cached value is keyed by a generation that any
 write to a knowledge-base record moves on, so an editor's save is seen on the next request.
 
-Django's cache framework: Redis when REDIS_URL is set (shared by every worker, so a save in
-one worker invalidates all), local memory otherwise (per process; CACHE_TIMEOUT bounds how
-long another worker may show a count from before a save).
+Django's cache framework, shared by every worker in production so a save in one worker
+invalidates all: Redis when REDIS_URL is set, the database otherwise (settings.CACHES refuses
+a per-process cache with more than one worker). Local memory in development.
 """
 
 import hashlib
@@ -13,8 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_migrate
 from django.http import HttpResponse
 
 GENERATION_KEY = "partnership:generation"
@@ -52,7 +53,7 @@ def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> 
 
 
 def cached_page(view):
-    """Serve a public page from the cache for this generation of the data (issue 6).
+    """Serve a public page from the cache for this generation of the data.
 
     Only anonymous GETs answered 200 that set no cookie and used no CSRF token are kept, so no
     page holds anything personal; the middleware still runs on every response (headers, CSP).
@@ -90,6 +91,14 @@ def _on_write(sender, **kwargs):
         transaction.on_commit(invalidate)
 
 
+def _create_cache_table(sender, using, **kwargs):
+    # The database cache's table comes with every migrate, wherever the app is deployed, and
+    # before the migrations: their writes invalidate the cache.
+    if sender.name == "partnership":
+        call_command("createcachetable", database=using, verbosity=0)
+
+
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"partnership-cache-{signal!r}")
+    pre_migrate.connect(_create_cache_table, dispatch_uid="partnership-cache-table")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .dates import DatePrecision, format_partial_date, isoformat_partial_date
-from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 
 SITE_NAME = "ASEAN–UN Partnership"
 
@@ -38,47 +37,25 @@ class Citable:
 
 
 def citable_for(record, *, url: str, accessed: datetime.date) -> Citable:
-    """The citable description of a record page at its permanent URL."""
-    common = {
-        "key": _key(record),
-        "url": url,
-        "accessed": accessed,
-        "container": getattr(settings, "SITE_NAME", SITE_NAME),
-    }
-    if isinstance(record, Meeting):
-        return Citable(
-            **common,
-            title=record.title,
-            kind="Meeting record",
-            issued=record.date,
-            issued_precision=record.date_precision,
-            publisher=_publisher(record.source),
-        )
-    if isinstance(record, PressRelease):
-        return Citable(
-            **common,
-            title=record.title,
-            kind="Press release",
-            author=record.publisher.name,
-            issued=record.date,
-            csl_type="article",
-            publisher=record.publisher.name,
-        )
-    if isinstance(record, Agreement):
-        return Citable(
-            **common,
-            title=record.title,
-            kind="Agreement record",
-            issued=record.signed_date,
-            issued_precision=record.signed_precision,
-            publisher=_publisher(record.source),
-        )
-    kinds = {Official: "Official", Organisation: "Organisation", CooperationArea: "Cooperation area"}
-    return Citable(**common, title=str(record), kind=kinds.get(type(record), "Record"))
+    """The citable description of a record page at its permanent URL, as its kind declares it (kinds.py)."""
+    from .kinds import BY_MODEL  # the registry reaches the API and the filters; citations stay importable alone
 
-
-def _publisher(release) -> str:
-    return release.publisher.name if release is not None else ""
+    kind = BY_MODEL[type(record)]
+    issued, precision = kind.issued(record) if kind.issued else (None, DatePrecision.DAY)
+    return Citable(
+        key=_key(record),
+        url=url,
+        accessed=accessed,
+        container=getattr(settings, "SITE_NAME", SITE_NAME),
+        # A named record is cited as its page heads it (with its acronym); others by their title alone.
+        title=str(record) if kind.title_field == "name" else kind.title(record),
+        kind=kind.citation,
+        author=kind.author(record) if kind.author else "",
+        issued=issued,
+        issued_precision=precision,
+        csl_type=kind.csl_type,
+        publisher=kind.publisher(record) if kind.publisher else "",
+    )
 
 
 def _key(record) -> str:

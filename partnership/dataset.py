@@ -1,17 +1,22 @@
 """The dataset format: every record and link, keyed by slug, with provenance.
 
 One format serves the shipped fixture, the full download and its restore
-(docs/decisions/0003-dataset-format.md). Loading is atomic and idempotent:
+(docs/decisions/0003-dataset-format-and-provenance.md). Loading is atomic and idempotent:
 records are matched by slug and updated, a meeting's links are replaced, and
 the first bad value stops the load with a message naming the record and field.
 """
 
 import json
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from .dates import PartialDate, isoformat_partial_date
 from .models import (
@@ -33,6 +38,8 @@ from .models import (
 )
 
 FORMAT = "partnership-dataset/1"
+# The format as a JSON Schema, shipped for anyone to check a file with (README, "Data").
+SCHEMA_PATH = Path(settings.BASE_DIR) / "fixtures" / "dataset.schema.json"
 
 
 class DatasetError(ValueError):
@@ -134,6 +141,9 @@ class _Loader:
         self.load_named_tree("organisations", Organisation, ["name", "acronym", "kind"])
         self.load_named_tree("areas", CooperationArea, ["name"])
         self.load_releases()
+        # Releases load after the organisations that publish them; where records were first seen, after both.
+        self.load_first_seen("organisations", Organisation)
+        self.load_first_seen("areas", CooperationArea)
         self.load_officials()
         self.load_agreements()
         self.load_places()
@@ -155,6 +165,16 @@ class _Loader:
             instance = model._default_manager.get(slug=row["slug"])
             parent = row.get("parent")
             instance.parent = self.ref(label, "parent", model, parent) if parent else None
+            self.save(label, instance)
+
+    def first_seen(self, label: str, row: dict) -> PressRelease | None:
+        slug = row.get("first_seen")
+        return self.ref(label, "first_seen", PressRelease, slug) if slug not in (None, "") else None
+
+    def load_first_seen(self, key: str, model):
+        for label, row in self.items(key):
+            instance = model._default_manager.get(slug=row["slug"])
+            instance.first_seen = self.first_seen(label, row)
             self.save(label, instance)
 
     def load_releases(self):
@@ -188,6 +208,7 @@ class _Loader:
                     "honorific": row.get("honorific", ""),
                     "aliases": self.strings(label, row, "aliases"),
                     "description": row.get("description", ""),
+                    "first_seen": self.first_seen(label, row),
                 },
             )
             for index, post_row in enumerate(row.get("posts", [])):
@@ -346,48 +367,173 @@ class _Loader:
 
 def load_dataset(data: dict) -> dict[str, int]:
     """Create or update every record in data, all or nothing. Returns counts by kind."""
+    check_schema(data)
     with transaction.atomic():
         return _Loader(data).load()
 
 
 def load_dataset_file(path: str | Path) -> dict[str, int]:
     path = Path(path)
+    # Bytes that are not UTF-8 become lone surrogates, which the schema refuses in the field that holds them.
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DatasetError(str(path), f"line {error.lineno}", f"not valid JSON ({error.msg})") from None
     return load_dataset(data)
 
 
-def _source(fact) -> dict:
-    if not fact.source_id:
-        return {}
-    return {"source": fact.source.slug, "paragraph": fact.source_paragraph}
+# -- the schema ---------------------------------------------------------------
 
 
-def _slugs(manager) -> list[str]:
-    return [record.slug for record in manager.all()]
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
-def dump_dataset(*, releases=None) -> dict:
-    """Every record and link, in the format load_dataset reads."""
-    releases = PressRelease.objects.select_related("publisher") if releases is None else releases
+def check_schema(data: Any) -> None:
+    """Raise DatasetError for the first value of data the schema refuses, named by record and field."""
+    error = next(_validator().iter_errors(data), None)
+    if error is not None:
+        record, field = _locate(data, list(error.absolute_path))
+        if error.validator == "required":
+            field = next(name for name in error.validator_value if name not in error.instance)
+        raise DatasetError(record, field, _describe(error))
+
+
+def _locate(data: Any, path: list) -> tuple[str, str]:
+    """("meetings[0] (slug) → participants[1]", "official") for the path of a value in data."""
+    parts, node, i = [], data, 0
+    while i + 1 < len(path) and isinstance(path[i], str) and isinstance(path[i + 1], int):
+        item = node[path[i]][path[i + 1]]
+        if not isinstance(item, dict):
+            break
+        slug = item.get("slug")
+        parts.append(f"{path[i]}[{path[i + 1]}]" + (f" ({slug})" if isinstance(slug, str) and slug else ""))
+        node, i = item, i + 2
+    field = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if n else p) for n, p in enumerate(path[i:]))
+    return " → ".join(parts) or "dataset", field or ("(record)" if parts else "(top level)")
+
+
+JSON_TYPES = {
+    "string": "text",
+    "array": "a list",
+    "object": "an object",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "null",
+}
+
+
+def _kind(value: Any) -> str:
+    for json_type, name in [
+        (bool, "true or false"),
+        (str, "text"),
+        (list, "a list"),
+        (dict, "an object"),
+        (int, "a whole number"),
+        (float, "a number"),
+    ]:
+        if isinstance(value, json_type):
+            return name
+    return "null"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    value, rule = error.instance, error.validator_value
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    if error.validator == "type":
+        expected = " or ".join(JSON_TYPES.get(t, t) for t in ([rule] if isinstance(rule, str) else rule))
+        return f"expected {expected}, got {_kind(value)} {shown}"
+    if error.validator == "pattern" and isinstance(value, str):
+        if "\x00" in value:
+            return f"contains a NUL character (at {value.index(chr(0))})"
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            return "contains bytes that are not valid UTF-8"
+        return f"expected a slug (letters, digits, - and _), got {shown}"
+    if error.validator == "required" or (error.validator == "minLength" and rule == 1):
+        return "is required"
+    if error.validator == "maxLength":
+        return f"has {len(value):,} characters; the most allowed is {rule:,}"
+    if error.validator in ("enum", "const"):
+        allowed = rule if isinstance(rule, list) else [rule]
+        return f"expected {' or '.join(repr(a) for a in allowed)}, got {shown}"
+    if error.validator in ("minimum", "maximum"):
+        return f"expected a number {'from' if error.validator == 'minimum' else 'up to'} {rule}, got {shown}"
+    return error.message[:200]
+
+
+CHUNK_SIZE = 500
+
+
+def _release(release, public: bool) -> str | None:
+    """A release's slug, as a reference; in the public dataset only a published release is named."""
+    if release is None or (public and not release.is_published):
+        return None
+    return release.slug
+
+
+def _source(fact, public: bool = False) -> dict:
+    slug = _release(fact.source if fact.source_id else None, public)
+    return {"source": slug, "paragraph": fact.source_paragraph} if slug else {}
+
+
+def _slugs(records) -> list[str]:
+    return [record.slug for record in records]
+
+
+def dataset_sections(*, public: bool = False) -> dict[str, Iterator[dict]]:
+    """Every record and link, section by section, in the format load_dataset reads.
+
+    Each section is a generator reading its rows chunk by chunk (`.iterator()`, prefetching
+    per chunk), so a whole dataset is written in constant memory. With public, each section
+    reads through the public rule (models.py): no draft, nothing drawn only from one, and no
+    reference to anything left out, so the result loads into an empty database.
+    """
+
+    def read(queryset):
+        return queryset.public() if public else queryset.all()
+
+    def listed(relation: str, queryset) -> Prefetch:
+        return Prefetch(relation, queryset=read(queryset), to_attr=f"listed_{relation}")
+
+    def rows(queryset, row):
+        return (row(record) for record in queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE))
 
     def named(record, **extra):
         return {"slug": record.slug, **extra, "aliases": record.aliases, "description": record.description}
 
+    def first_seen(record) -> dict:
+        slug = _release(record.first_seen, public)
+        return {"first_seen": slug} if slug else {}
+
+    def tree(model):
+        # A parent the public may not see is read as None (a prefetch of public parents only).
+        parents = Prefetch("parent", queryset=read(model.objects.all()))
+        return read(model.objects.all()).select_related("first_seen").prefetch_related(parents)
+
+    releases = PressRelease.objects.select_related("publisher")
+    posts = Post.objects.select_related("organisation", "source")
+    participations = Participation.objects.select_related("official", "source").with_public_post()
     return {
-        "format": FORMAT,
-        "organisations": [
-            named(o, name=o.name, acronym=o.acronym, kind=o.kind, parent=o.parent.slug if o.parent else None)
-            for o in Organisation.objects.select_related("parent").order_by("pk")
-        ],
-        "areas": [
-            named(a, name=a.name, parent=a.parent.slug if a.parent else None)
-            for a in CooperationArea.objects.select_related("parent").order_by("pk")
-        ],
-        "releases": [
-            {
+        "organisations": rows(
+            tree(Organisation),
+            lambda o: named(
+                o,
+                name=o.name,
+                acronym=o.acronym,
+                kind=o.kind,
+                parent=o.parent.slug if o.parent else None,
+                **first_seen(o),
+            ),
+        ),
+        "areas": rows(
+            tree(CooperationArea),
+            lambda a: named(a, name=a.name, parent=a.parent.slug if a.parent else None, **first_seen(a)),
+        ),
+        "releases": rows(
+            read(releases),
+            lambda r: {
                 "slug": r.slug,
                 "title": r.title,
                 "publisher": r.publisher.slug,
@@ -396,11 +542,11 @@ def dump_dataset(*, releases=None) -> dict:
                 "body": r.body,
                 "original_url": r.original_url,
                 "status": r.status,
-            }
-            for r in releases.order_by("pk")
-        ],
-        "officials": [
-            named(
+            },
+        ),
+        "officials": rows(
+            read(Official.objects.all()).select_related("first_seen").prefetch_related(listed("posts", posts)),
+            lambda o: named(
                 o,
                 name=o.name,
                 honorific=o.honorific,
@@ -410,40 +556,59 @@ def dump_dataset(*, releases=None) -> dict:
                         "title": p.title,
                         "start": isoformat_partial_date(p.start_date, p.start_precision) or None,
                         "end": isoformat_partial_date(p.end_date, p.end_precision) or None,
-                        **_source(p),
+                        **_source(p, public),
                     }
-                    for p in o.posts.all()
+                    for p in o.listed_posts
                 ],
-            )
-            for o in Official.objects.prefetch_related("posts__organisation", "posts__source").order_by("pk")
-        ],
-        "agreements": [
-            named(
+                **first_seen(o),
+            ),
+        ),
+        "agreements": rows(
+            read(Agreement.objects.all())
+            .select_related("source")
+            .prefetch_related(
+                listed("parties", Organisation.objects.all()),
+                listed("areas", CooperationArea.objects.all()),
+                listed("takes_into_account", Agreement.objects.all()),
+            ),
+            lambda a: named(
                 a,
                 title=a.title,
                 short_title=a.short_title,
                 kind=a.kind,
                 status=a.status,
                 signed=isoformat_partial_date(a.signed_date, a.signed_precision) or None,
-                parties=_slugs(a.parties),
-                areas=_slugs(a.areas),
-                takes_into_account=_slugs(a.takes_into_account),
-                **_source(a),
-            )
-            for a in Agreement.objects.prefetch_related("parties", "areas", "takes_into_account")
+                parties=_slugs(a.listed_parties),
+                areas=_slugs(a.listed_areas),
+                takes_into_account=_slugs(a.listed_takes_into_account),
+                **_source(a, public),
+            ),
+        ),
+        "cities": rows(
+            read(City.objects.all()),
+            lambda c: named(c, name=c.name, country=c.country, latitude=c.latitude, longitude=c.longitude),
+        ),
+        "venues": rows(
+            read(Venue.objects.all()).select_related("city"),
+            lambda v: named(v, name=v.name, city=v.city.slug if v.city else None),
+        ),
+        "meetings": rows(
+            read(Meeting.objects.all())
             .select_related("source")
-            .order_by("pk")
-        ],
-        "cities": [
-            named(c, name=c.name, country=c.country, latitude=c.latitude, longitude=c.longitude)
-            for c in City.objects.order_by("pk")
-        ],
-        "venues": [
-            named(v, name=v.name, city=v.city.slug if v.city else None)
-            for v in Venue.objects.select_related("city").order_by("pk")
-        ],
-        "meetings": [
-            {
+            .prefetch_related(
+                listed("participations", participations),
+                listed("organisation_links", MeetingOrganisation.objects.select_related("organisation", "source")),
+                listed("area_links", MeetingArea.objects.select_related("area", "source")),
+                listed("agreement_links", MeetingAgreement.objects.select_related("agreement", "source")),
+                listed(
+                    "outcomes",
+                    Outcome.objects.select_related("source").prefetch_related(
+                        listed("areas", CooperationArea.objects.all()),
+                        listed("agreements", Agreement.objects.all()),
+                    ),
+                ),
+            ),
+            lambda m: {
                 "slug": m.slug,
                 "title": m.title,
                 "date": isoformat_partial_date(m.date, m.date_precision),
@@ -451,60 +616,66 @@ def dump_dataset(*, releases=None) -> dict:
                 "city": m.city,
                 "kind": m.kind,
                 "summary": m.summary,
-                **_source(m),
+                **_source(m, public),
                 "participants": [
                     {
                         "official": p.official.slug,
                         "role": p.role,
-                        "post": p.post.title if p.post else None,
-                        **_source(p),
+                        "post": getattr(p.public_post if public else p.post, "title", None),
+                        **_source(p, public),
                     }
-                    for p in m.participations.all()
+                    for p in m.listed_participations
                 ],
                 "organisations": [
-                    {"organisation": x.organisation.slug, **_source(x)} for x in m.organisation_links.all()
+                    {"organisation": x.organisation.slug, **_source(x, public)} for x in m.listed_organisation_links
                 ],
-                "areas": [{"area": x.area.slug, **_source(x)} for x in m.area_links.all()],
-                "agreements": [{"agreement": x.agreement.slug, **_source(x)} for x in m.agreement_links.all()],
+                "areas": [{"area": x.area.slug, **_source(x, public)} for x in m.listed_area_links],
+                "agreements": [{"agreement": x.agreement.slug, **_source(x, public)} for x in m.listed_agreement_links],
                 "outcomes": [
                     {
                         "kind": x.kind,
                         "text": x.text,
-                        "areas": _slugs(x.areas),
-                        "agreements": _slugs(x.agreements),
-                        **_source(x),
+                        "areas": _slugs(x.listed_areas),
+                        "agreements": _slugs(x.listed_agreements),
+                        **_source(x, public),
                     }
-                    for x in m.outcomes.all()
+                    for x in m.listed_outcomes
                 ],
-            }
-            for m in Meeting.objects.select_related("source")
-            .prefetch_related(
-                "participations__official",
-                "participations__post",
-                "participations__source",
-                "organisation_links__organisation",
-                "organisation_links__source",
-                "area_links__area",
-                "area_links__source",
-                "agreement_links__agreement",
-                "agreement_links__source",
-                "outcomes__areas",
-                "outcomes__agreements",
-                "outcomes__source",
-            )
-            .order_by("pk")
-        ],
-        "relationships": [
-            {
+            },
+        ),
+        "relationships": rows(
+            read(Relationship.objects.all()).select_related("from_organisation", "to_organisation", "source"),
+            lambda r: {
                 "from": r.from_organisation.slug,
                 "to": r.to_organisation.slug,
                 "kind": r.kind,
                 "since": isoformat_partial_date(r.since_date, r.since_precision) or None,
                 "description": r.description,
-                **_source(r),
-            }
-            for r in Relationship.objects.select_related("from_organisation", "to_organisation", "source").order_by(
-                "pk"
-            )
-        ],
+                **_source(r, public),
+            },
+        ),
     }
+
+
+def dump_dataset(*, public: bool = False) -> dict:
+    """Every record and link (with public, only what the public may see), in the format load_dataset reads."""
+    return {"format": FORMAT, **{key: list(rows) for key, rows in dataset_sections(public=public).items()}}
+
+
+def dataset_json(header: dict, *, public: bool = False, batch: int = CHUNK_SIZE) -> Iterator[str]:
+    """The dataset as JSON text, piece by piece: header keys first, then each section row by row."""
+    yield "{\n"
+    for key, value in {"format": FORMAT, **header}.items():
+        yield f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n"
+    sections = dataset_sections(public=public)
+    for index, (key, rows) in enumerate(sections.items()):
+        yield f"{json.dumps(key)}: ["
+        pieces, separator = [], "\n"
+        for row in rows:
+            pieces.append(separator + json.dumps(row, ensure_ascii=False))
+            separator = ",\n"
+            if len(pieces) >= batch:
+                yield "".join(pieces)
+                pieces = []
+        yield "".join(pieces) + ("\n]" if separator != "\n" else "]") + (",\n" if index < len(sections) - 1 else "\n")
+    yield "}\n"

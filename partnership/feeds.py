@@ -1,8 +1,8 @@
 """Atom feeds of meetings and releases, site-wide or for any filter the list page accepts.
 
 /feeds/meetings/?area=health is the feed of the meetings list filtered the same way:
-the feed binds the list's FilterSet (through partnership.exports.EXPORTS), so any
-filter a researcher can set on the page can be followed. Drafts never appear.
+the feed binds the kind's FilterSet to its public QuerySet (partnership/kinds.py), so
+any filter a researcher can set on the page can be followed. Drafts never appear.
 """
 
 import datetime
@@ -13,7 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .exports import EXPORTS, PAGE_PARAMETERS, FilterError, bad_parameters, bind_filters
+from .exports import PAGE_PARAMETERS, bad_parameters
+from .filters import FilterError, bind_filters
+from .kinds import BY_COLLECTION
 
 FEED_SIZE = 50
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -39,9 +41,9 @@ class FilteredFeed(Feed):
             return bad_parameters(error)
 
     def get_object(self, request, *args, **kwargs):
-        export = EXPORTS[self.kind]
+        kind = BY_COLLECTION[self.kind]
         filterset = bind_filters(
-            export.filterset_class, request.GET, export.queryset(), request=request, ignore=PAGE_PARAMETERS
+            kind.filterset_class, request.GET, kind.public(), request=request, ignore=PAGE_PARAMETERS
         )
         query = request.GET.copy()
         for name in PAGE_PARAMETERS:
@@ -50,7 +52,6 @@ class FilteredFeed(Feed):
             "filterset": filterset,
             "query": query.urlencode(),
             "described": xml_safe(", ".join(f"{key} {value}" for key, values in query.lists() for value in values)),
-            "prefetch": export.prefetch,
         }
 
     def title(self, obj):
@@ -82,7 +83,7 @@ class MeetingFeed(FilteredFeed):
     list_url_name = "partnership:meeting-list"
 
     def items(self, obj):
-        return obj["filterset"].qs.prefetch_related(*obj["prefetch"]).order_by("-date", "-pk")[:FEED_SIZE]
+        return obj["filterset"].qs.order_by("-date", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
         return xml_safe(str(item))
@@ -125,6 +126,3 @@ class ReleaseFeed(FilteredFeed):
 
     def item_updateddate(self, item):
         return item.updated_at
-
-
-FEEDS = {"meetings": MeetingFeed, "releases": ReleaseFeed}

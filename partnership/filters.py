@@ -7,15 +7,17 @@ choice would give. An area includes the areas below it. These filters render as 
 inputs (never a list of every record); pages offer their choices as facets instead.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django_filters.widgets import SuffixedMultiWidget
 
 from . import search
 from .models import (
@@ -53,8 +55,48 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class NamedRecordsField(django_filters.fields.ModelMultipleChoiceField):
+    """Records by slug, or by any name, other spelling or acronym they are known by ("Jenca" is
+    miroslav-jenca). Slugs cost the one query they always did; a name is looked up only when no
+    record has it as a slug, and `renamed` records which slug each name stood for."""
+
+    renamed: dict[str, str]
+
+    def _check_values(self, value):
+        self.renamed = {}
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+        values = frozenset(value)
+        chosen = {record.slug: record for record in self.queryset.filter(slug__in=values)}
+        for text in sorted(values - set(chosen)):
+            record = self.record_named(text)
+            self.renamed[text] = record.slug
+            chosen[record.slug] = record
+        return self.queryset.filter(pk__in=[record.pk for record in chosen.values()])
+
+    def record_named(self, text: str):
+        key = name_key(text)
+        candidates = self.queryset
+        if key and self.queryset.model in search.DOCUMENTS:
+            candidates = search.matching(self.queryset, text)[:20]
+        found = [record for record in candidates if key and key in record.name_keys()] if key else []
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = "; ".join(f"{record} ({record.slug})" for record in found)
+            raise ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"value": text, "names": names}
+            )
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
+
+
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Records chosen by slug, possibly several; rendered as hidden inputs, never as a list of options."""
+    """Records chosen by slug or name, possibly several; rendered as hidden inputs, never as a list of options."""
+
+    field_class = NamedRecordsField
 
     def __init__(self, *args, noun: str, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -64,6 +106,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
             {
                 "invalid_choice": f"There is no {noun} “%(value)s”.",
                 "invalid_pk_value": f"“%(pk)s” is not a {noun} slug.",
+                "ambiguous": f"“%(value)s” could be any of several: %(names)s. Add the {noun} by its slug.",
             },
         )
         super().__init__(*args, **kwargs)
@@ -148,9 +191,10 @@ class PartnershipFilterSet(django_filters.FilterSet):
     @property
     def pickers(self) -> list[dict]:
         """The record filters, each with the search kind its search-as-you-type input asks for."""
-        kinds = {kind.model: kind.key for kind in search.KINDS}
+        from .kinds import BY_MODEL  # the registry names these FilterSets, so it is read here, not at import
+
         return [
-            {"name": name, "kind": kinds[f.queryset.model], "label": f.label}
+            {"name": name, "kind": BY_MODEL[f.queryset.model].key, "label": f.label}
             for name, f in self.filters.items()
             if isinstance(f, SlugsFilter)
         ]
@@ -171,12 +215,19 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return data.urlencode()
 
     def _query_data(self):
+        """The active filters, with a record named by name or alias written as its slug."""
         data = QueryDict(mutable=True)
         for key in self.filters:
-            values = [v for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
+            renamed = self._renamed(key)
+            values = [renamed.get(v, v) for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
             if values:
-                data.setlist(key, values)
+                data.setlist(key, list(dict.fromkeys(values)))
         return data
+
+    def _renamed(self, key: str) -> dict[str, str]:
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return {}
+        return getattr(self.form.fields.get(key), "renamed", {})
 
     def chips(self) -> list[Chip]:
         """The valid active values, each with a link that removes it."""
@@ -207,14 +258,16 @@ class MeetingFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     area = SlugsFilter(
-        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.public(), method="filter_area"
     )
-    official = SlugsFilter(label="Official", noun="official", queryset=Official.objects.all(), method="filter_official")
+    official = SlugsFilter(
+        label="Official", noun="official", queryset=Official.objects.public(), method="filter_official"
+    )
     organisation = SlugsFilter(
-        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+        label="Organisation", noun="organisation", queryset=Organisation.objects.public(), method="filter_organisation"
     )
     agreement = SlugsFilter(
-        label="Agreement", noun="agreement", queryset=Agreement.objects.all(), method="filter_agreement"
+        label="Agreement", noun="agreement", queryset=Agreement.objects.public(), method="filter_agreement"
     )
     city = SlugsFilter(label="City", noun="city", queryset=City.objects.all(), method="filter_city")
     date_after = django_filters.DateFilter(
@@ -248,21 +301,21 @@ class MeetingFilter(PartnershipFilterSet):
         return _each(
             queryset,
             officials,
-            lambda o: Exists(Participation.objects.filter(meeting=OuterRef("pk"), official=o)),
+            lambda o: Exists(Participation.objects.public().filter(meeting=OuterRef("pk"), official=o)),
         )
 
     def filter_organisation(self, queryset, name, organisations):
         return _each(
             queryset,
             organisations,
-            lambda o: Exists(MeetingOrganisation.objects.filter(meeting=OuterRef("pk"), organisation=o)),
+            lambda o: Exists(MeetingOrganisation.objects.public().filter(meeting=OuterRef("pk"), organisation=o)),
         )
 
     def filter_agreement(self, queryset, name, agreements):
         return _each(
             queryset,
             agreements,
-            lambda a: Exists(MeetingAgreement.objects.filter(meeting=OuterRef("pk"), agreement=a)),
+            lambda a: Exists(MeetingAgreement.objects.public().filter(meeting=OuterRef("pk"), agreement=a)),
         )
 
     def filter_city(self, queryset, name, cities):
@@ -281,7 +334,7 @@ class MeetingFilter(PartnershipFilterSet):
 
     # -- facets: counts over the current result, one aggregate query each ---------------
     def _selected(self, name) -> set[str]:
-        return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
+        return set(self._query_data().getlist(name))
 
     def _choice(self, name, value, label, count, *, depth=0, single=False) -> FacetChoice:
         selected = value in self._selected(name)
@@ -293,7 +346,7 @@ class MeetingFilter(PartnershipFilterSet):
 
     def area_facets(self) -> list[FacetChoice]:
         """The area tree with, for each area, how many current meetings discussed it or an area below it."""
-        areas = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        areas = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
         children: dict = {}
         for pk, _slug, _name, parent_id in areas:
             children.setdefault(parent_id, []).append(pk)
@@ -324,7 +377,8 @@ class MeetingFilter(PartnershipFilterSet):
 
     def _link_facets(self, model, field: str, name: str) -> list[FacetChoice]:
         rows = (
-            model.objects.filter(meeting__in=self.qs.order_by().values("pk"))
+            model.objects.public()
+            .filter(meeting__in=self.qs.order_by().values("pk"))
             .values(f"{field}__slug", f"{field}__name" if field != "agreement" else f"{field}__title")
             # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
             .annotate(count=Count("meeting_id"))
@@ -391,22 +445,26 @@ def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:
     """For each area, how many of the meetings discussed it or an area below it.
 
     One GROUP BY over the links joined to a small (area, ancestor) table, where one
-    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings (issue 6).
+    COUNT(DISTINCT ...) FILTER per area took seconds at 200,000 meetings.
     """
     pairs = [(area, root) for root, below in subtrees.items() for area in below]
     try:
         subquery, params = meetings.order_by().values("pk").query.sql_with_params()
+        # Only public links count: a draft's area on a published meeting is no facet.
+        links, link_params = (
+            MeetingArea.objects.public().order_by().values("meeting_id", "area_id").query.sql_with_params()
+        )
     except EmptyResultSet:  # the filters already rule every meeting out (e.g. a search matching none)
         return {}
     values = ", ".join(["(%s, %s)"] * len(pairs))
     sql = (
         f"WITH closure(area_id, root_id) AS (VALUES {values}) "
         "SELECT closure.root_id, COUNT(DISTINCT link.meeting_id) "
-        f"FROM {MeetingArea._meta.db_table} link JOIN closure ON closure.area_id = link.area_id "
+        f"FROM ({links}) link JOIN closure ON closure.area_id = link.area_id "
         f"WHERE link.meeting_id IN ({subquery}) GROUP BY closure.root_id"
     )
     with connections[meetings.db].cursor() as cursor:
-        cursor.execute(sql, [value for pair in pairs for value in pair] + list(params))
+        cursor.execute(sql, [value for pair in pairs for value in pair] + list(link_params) + list(params))
         return dict(cursor.fetchall())
 
 
@@ -419,7 +477,7 @@ class OfficialFilter(PartnershipFilterSet):
 
     q = SearchFilter(label="Name")
     organisation = SlugsFilter(
-        label="Organisation", noun="organisation", queryset=Organisation.objects.all(), method="filter_organisation"
+        label="Organisation", noun="organisation", queryset=Organisation.objects.public(), method="filter_organisation"
     )
     post = django_filters.CharFilter(label="Post title", max_length=200, method="filter_post")
     year = YearFilter(label="Met in", method="filter_year")
@@ -430,18 +488,20 @@ class OfficialFilter(PartnershipFilterSet):
 
     def filter_organisation(self, queryset, name, organisations):
         return _each(
-            queryset, organisations, lambda o: Exists(Post.objects.filter(official=OuterRef("pk"), organisation=o))
+            queryset,
+            organisations,
+            lambda o: Exists(Post.objects.public().filter(official=OuterRef("pk"), organisation=o)),
         )
 
     def filter_post(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Exists(Post.objects.filter(official=OuterRef("pk"), title__icontains=value)))
+        return queryset.filter(Exists(Post.objects.public().filter(official=OuterRef("pk"), title__icontains=value)))
 
     def filter_year(self, queryset, name, year):
-        meetings = Meeting.objects.public().filter(date__year=year)
-        return queryset.filter(Exists(Participation.objects.filter(official=OuterRef("pk"), meeting__in=meetings)))
+        attended = Participation.objects.public().filter(official=OuterRef("pk"), meeting__date__year=year)
+        return queryset.filter(Exists(attended))
 
 
 class OrganisationFilter(PartnershipFilterSet):
@@ -452,7 +512,10 @@ class OrganisationFilter(PartnershipFilterSet):
         label="Kind", field_name="kind", lookup_expr="exact", choices=OrganisationKind.choices, empty_label="Any kind"
     )
     parent = SlugsFilter(
-        label="Parent organisation", noun="organisation", queryset=Organisation.objects.all(), field_name="parent__slug"
+        label="Parent organisation",
+        noun="organisation",
+        queryset=Organisation.objects.public(),
+        field_name="parent__slug",
     )
 
     class Meta:
@@ -475,12 +538,12 @@ class AgreementFilter(PartnershipFilterSet):
         empty_label="Any status",
     )
     area = SlugsFilter(
-        label="Area", noun="cooperation area", queryset=CooperationArea.objects.all(), method="filter_area"
+        label="Area", noun="cooperation area", queryset=CooperationArea.objects.public(), method="filter_area"
     )
     party = SlugsFilter(
         label="Party",
         noun="organisation",
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.public(),
         field_name="parties__slug",
         conjoined=True,
     )
@@ -509,7 +572,7 @@ class PressReleaseFilter(PartnershipFilterSet):
 
     q = SearchFilter()
     publisher = SlugsFilter(
-        label="Publisher", noun="organisation", queryset=Organisation.objects.all(), field_name="publisher__slug"
+        label="Publisher", noun="organisation", queryset=Organisation.objects.public(), field_name="publisher__slug"
     )
     year = YearFilter(label="Year", field_name="date", lookup_expr="year")
     date_after = django_filters.DateFilter(
@@ -522,3 +585,43 @@ class PressReleaseFilter(PartnershipFilterSet):
     class Meta:
         model = PressRelease
         fields = []
+
+
+# -- binding: one validation of query parameters for pages and data out -------------
+
+
+class FilterError(ValueError):
+    """Unknown or malformed query parameters, by parameter name."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
+
+
+def parameter_names(filterset) -> set[str]:
+    """The query parameters a FilterSet reads, including range suffixes such as date_after."""
+    names = set()
+    for name, form_field in filterset.form.fields.items():
+        widget = form_field.widget
+        if isinstance(widget, SuffixedMultiWidget):
+            names.update(widget.suffixed(name, suffix) for suffix in widget.suffixes)
+        else:
+            names.add(name)
+    return names
+
+
+def bind_filters(filterset_class, params, queryset: QuerySet, *, request=None, ignore: Iterable[str] = ()):
+    """A bound, valid FilterSet; FilterError names every unknown or malformed parameter."""
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    known = parameter_names(filterset) | set(ignore)
+    errors = {
+        name: [f"Unknown parameter. Known parameters: {', '.join(sorted(known))}."]
+        for name in params
+        if name not in known
+    }
+    if not filterset.is_valid():
+        for name, messages in filterset.errors.items():
+            errors.setdefault(name, []).extend(str(message) for message in messages)
+    if errors:
+        raise FilterError(errors)
+    return filterset

@@ -15,7 +15,7 @@ def guard_query(get_response):
     Passed on to a query or a feed, a control character would surface as a server error
     instead of a bad request. Parsing the query string here applies
     DATA_UPLOAD_MAX_NUMBER_FIELDS to every URL, even those whose view never reads a
-    parameter (issue 7).
+    parameter.
     """
 
     def middleware(request):
@@ -38,7 +38,7 @@ def refuse(request, parameter: str):
 
 
 class MergedRecordRedirectMiddleware:
-    """Permanent redirects from the old URLs of merged records (issue 4).
+    """Permanent redirects from the old URLs of merged records, so a citation of either keeps working.
 
     URL-agnostic: a 404 at a path recorded in SlugRedirect becomes a 301 to the
     survivor's current URL, whatever view served the old one.

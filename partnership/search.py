@@ -13,6 +13,7 @@ the shown rows only, so both databases show the same thing (docs/decisions/0004-
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.db import connections
@@ -41,6 +42,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 from .names import name_key, strip_accents
+
+if TYPE_CHECKING:
+    from .kinds import Kind
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -281,40 +285,15 @@ def highlight(text: str, query: str, *, width: int = 240) -> SafeString:
 
 
 @dataclass
-class Kind:
-    """A searchable record kind: its public rows, its name on the page, and its list filtered by `q`."""
-
-    key: str
-    label: str
-    plural: str
-    model: type
-    list_url: str | None  # URL name of the list that takes the same `q`; None when the list has no search
-
-    def queryset(self):
-        return self.model.objects.public()
-
-
-KINDS = [
-    Kind("official", "Official", "Officials", Official, "partnership:official-list"),
-    Kind("organisation", "Organisation", "Organisations", Organisation, "partnership:organisation-list"),
-    Kind("area", "Cooperation area", "Cooperation areas", CooperationArea, None),
-    Kind("agreement", "Agreement", "Agreements", Agreement, "partnership:agreement-list"),
-    Kind("meeting", "Meeting", "Meetings", Meeting, "partnership:meeting-list"),
-    Kind("release", "Press release", "Press releases", PressRelease, "partnership:release-list"),
-]
-KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS]
-
-
-@dataclass
 class Hit:
-    kind: Kind
+    kind: "Kind"
     record: object
     rank: float
     query: str
 
     @property
     def title(self) -> str:
-        return str(getattr(self.record, TITLES.get(self.kind.model, "name")))
+        return self.kind.title(self.record)
 
     @cached_property
     def snippet(self) -> SafeString:
@@ -336,7 +315,7 @@ def _snippet_text(record) -> str:
 class Total:
     """How many public records of a kind match, counted up to COUNT_CAP + 1."""
 
-    kind: Kind
+    kind: "Kind"
     count: int
     query: str
 
@@ -352,9 +331,9 @@ class Total:
     @property
     def list_url(self) -> str | None:
         """The kind's list filtered by the same words, where every match can be paged through."""
-        if not self.kind.list_url:
+        if not self.kind.search_list_url_name:
             return None
-        return f"{reverse(self.kind.list_url)}?{urlencode({'q': self.query})}"
+        return f"{reverse(self.kind.search_list_url_name)}?{urlencode({'q': self.query})}"
 
 
 @dataclass
@@ -379,12 +358,15 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
     One query per kind whatever the data: the kind's total rides along as a subquery computed
     once, and snippets are cut for the shown rows only.
     """
+    from .kinds import KINDS  # the registry names this module's documents, so it is read here, not at import
+
     hits, totals = [], []
-    for kind in KINDS:
+    for kind in KINDS.values():
         if kinds and kind.key not in kinds:
             continue
-        matches = matching(kind.queryset(), query).order_by().values("pk")[: COUNT_CAP + 1]
-        records = list(ranked(kind.queryset(), query).annotate(kind_total=_CountOf(matches))[:per_kind])
+        public = kind.model.objects.public()
+        matches = matching(public, query).order_by().values("pk")[: COUNT_CAP + 1]
+        records = list(ranked(public, query).annotate(kind_total=_CountOf(matches))[:per_kind])
         hits += [Hit(kind, record, record.search_rank, query) for record in records]
         totals.append(Total(kind, records[0].kind_total if records else 0, query))
     hits.sort(key=lambda hit: -hit.rank)

@@ -1,4 +1,4 @@
-"""Writes that touch several records: keyword-only, validated, all or nothing (issue 4).
+"""Writes that touch several records: keyword-only, validated, all or nothing.
 
 Services never render. Each record goes through full_clean() and is saved with
 the acting user, so the history (django-simple-history) says who did it.
@@ -87,6 +87,8 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
     if proposal.meeting_date is None:
         raise ValidationError({"date": "Give the meeting's date."})
     source = {"source": release}
+    # New records are first seen here: hidden until this (or another) published release names them.
+    seen = {"first_seen": release}
     reason = f"From release “{release.title}”"
 
     def cite(paragraph: int) -> dict:
@@ -99,7 +101,9 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
         if item.match:
             record = Organisation.objects.get(pk=item.match.pk)
         else:
-            record = _save(Organisation(name=item.name, acronym=item.acronym, kind=item.kind), user=user, reason=reason)
+            record = _save(
+                Organisation(name=item.name, acronym=item.acronym, kind=item.kind, **seen), user=user, reason=reason
+            )
         organisations.append((record, item.paragraph))
     # Parents second: "ASEAN Secretariat" belongs to ASEAN, proposed or known.
     known_orgs = _by_keys(Organisation.objects.all())
@@ -122,7 +126,7 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
                     if item.suggested_parent
                     else None
                 )
-                record = _save(CooperationArea(name=item.name, parent=parent), user=user, reason=reason)
+                record = _save(CooperationArea(name=item.name, parent=parent, **seen), user=user, reason=reason)
             areas.append((record, item.paragraph))
 
     agreements = []
@@ -160,17 +164,17 @@ def meeting_create_from_proposal(*, release: PressRelease, proposal: Proposal, u
         reason=reason,
     )
 
-    seen = set()
+    linked_officials = set()
     for item in proposal.officials:
         if not item.include:
             continue
         if item.match:
             official = Official.objects.get(pk=item.match.pk)
         else:
-            official = _save(Official(name=item.name, honorific=item.honorific), user=user, reason=reason)
-        if official.pk in seen:
+            official = _save(Official(name=item.name, honorific=item.honorific, **seen), user=user, reason=reason)
+        if official.pk in linked_officials:
             continue
-        seen.add(official.pk)
+        linked_officials.add(official.pk)
         post = None
         organisation = known_orgs.get(name_key(item.organisation)) if item.organisation else None
         if organisation is None and item.organisation:
@@ -256,6 +260,14 @@ def records_merge(*, survivor, duplicate, user=None):
         raise ValidationError("Choose two different records to merge.")
     survivor = model.objects.select_for_update().get(pk=survivor.pk)
     duplicate = model.objects.select_for_update().get(pk=duplicate.pk)
+    public = model.objects.public()
+    if public.filter(pk=duplicate.pk).exists() and not public.filter(pk=survivor.pk).exists():
+        # The public facts would move onto (and so publish) a record only an unpublished release names,
+        # and the old page would redirect to it: keep the public record instead.
+        raise ValidationError(
+            f"“{survivor.display_name()}” is known only from an unpublished release and “{duplicate.display_name()}” "
+            "is public: merge them the other way round, or publish the release first."
+        )
     reason = f"Merged “{duplicate.display_name()}” (#{duplicate.pk}) into “{survivor.display_name()}” (#{survivor.pk})"
     old_path = duplicate.get_absolute_url()
 
@@ -373,10 +385,12 @@ def release_create_from_text(
 ) -> PressRelease:
     """A release from archived text; without a publisher, the secretariat it names (created if new).
 
-    A publisher created here is marked as matched in the proposal, so confirming does not create it twice.
+    A publisher created here is marked as matched in the proposal, so confirming does not create it twice,
+    and is first seen in this release.
     """
     if proposal.dateline_date is None:
         raise ValidationError("The text has no dateline (e.g. 'JAKARTA, 30 June 2015-'): give the release's date.")
+    new_publisher = None
     if publisher is None:
         item = next((o for o in proposal.organisations if o.kind == "secretariat"), None) or next(
             iter(proposal.organisations), None
@@ -386,9 +400,11 @@ def release_create_from_text(
         if item.match:
             publisher = Organisation.objects.get(pk=item.match.pk)
         else:
-            publisher = _save(Organisation(name=item.name, acronym=item.acronym, kind=item.kind), user=user)
+            publisher = new_publisher = _save(
+                Organisation(name=item.name, acronym=item.acronym, kind=item.kind), user=user
+            )
             item.match = Known(publisher.pk, publisher.name, publisher.slug, frozenset(publisher.name_keys()))
-    return _save(
+    release = _save(
         PressRelease(
             title=proposal.release_title or "Untitled release",
             publisher=publisher,
@@ -400,6 +416,10 @@ def release_create_from_text(
         user=user,
         reason="Imported from an archive",
     )
+    if new_publisher is not None:
+        new_publisher.first_seen = release
+        _save(new_publisher, user=user, reason="Imported from an archive")
+    return release
 
 
 @transaction.atomic

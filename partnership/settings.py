@@ -13,19 +13,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from partnership.env import behind_tls_proxy, env_bool, env_list, web_concurrency
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -69,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Editors' trail (issue 4): who changed a record, and old URLs of merged records.
+    # Editors' trail: who changed a record, and old URLs of merged records.
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.MergedRecordRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,20 +95,34 @@ DATABASES = {
     )
 }
 
-# Redis when REDIS_URL is set (shared by all workers); local memory otherwise (partnership/cache.py).
+# One cache every worker shares in production: a save must invalidate every worker's pages
+# and the API throttle must keep one budget (docs/decisions/0013-shared-cache-and-login-lockout.md).
+# Redis when REDIS_URL is set; otherwise the database (its table is made by migrate); local
+# memory per process only in development, or with a single worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnership"}
-    )
+CACHE_BACKENDS = {
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "partnership_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnership"},
 }
+CACHE = os.environ.get("CACHE", "redis" if REDIS_URL else "locmem" if DEBUG else "database")
+if CACHE not in CACHE_BACKENDS or (CACHE == "redis" and not REDIS_URL):
+    raise ImproperlyConfigured(f"CACHE is one of {', '.join(CACHE_BACKENDS)} (redis needs REDIS_URL), not {CACHE!r}.")
+if CACHE == "locmem" and not DEBUG and web_concurrency() > 1:
+    raise ImproperlyConfigured(
+        f"CACHE=locmem with {web_concurrency()} workers: a save would invalidate one worker's cache only. "
+        "Set REDIS_URL, use CACHE=database, or WEB_CONCURRENCY=1."
+    )
+CACHES = {"default": CACHE_BACKENDS[CACHE]}
 CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
 # Whole public pages for anonymous visitors (partnership.cache.cached_page); counts and facets are cached regardless.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
-# The benchmark's ceiling view at /bench/baseline/ (issue 6); off unless asked for.
+# The benchmark's ceiling view at /bench/baseline/; off unless asked for.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
 
 AUTHENTICATION_BACKENDS = [
@@ -155,7 +159,13 @@ STORAGES = {
 
 SITE_NAME = "ASEAN–UN Partnership"
 
-# The read-only API (issue 5, docs/decisions/0006-api-and-exports.md). Throttle rates are
+# How many reverse proxies in front of the app append to X-Forwarded-For (1 behind one nginx).
+# The client address, for the login lockout and the API throttle, is the one the outermost of
+# them saw; with 0 it is the socket's, and the client's own header is ignored, so nobody can
+# dodge a limit by inventing addresses. Set it only if the app cannot be reached around the proxy.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
+
+# The read-only API (docs/decisions/0006-api-and-exports.md). Throttle rates are
 # "<number>/<second|minute|hour|day>", read from the environment.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
@@ -170,9 +180,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
     },
-    # How many proxies append to X-Forwarded-For (1 behind one reverse proxy); with 0 the
-    # client's own header is ignored, so it cannot dodge the throttle by inventing addresses.
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # The client address rule, shared with the login lockout (NUM_PROXIES above).
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partnership.api.plumbing.exception_handler",
 }
@@ -192,14 +201,14 @@ SPECTACULAR_SETTINGS = {
     "SECURITY": [],
 }
 
-# --- Production hardening (issue 7; docs/decisions/0007-production-and-drills.md) ---
+# --- Production hardening (docs/decisions/0007-production-and-drills.md) ---
 # Every switch defaults to "on" when DEBUG is off and "off" in development, and each can be
 # overridden from the environment. `manage.py check --deploy --fail-level WARNING` passes
 # with the production defaults (CI runs it).
 
 # Behind a TLS-terminating proxy, opt in to trusting its X-Forwarded-Proto header; never
 # trust it by default, or any client could claim to be on HTTPS.
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
+if behind_tls_proxy():
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -231,13 +240,45 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Admin login throttling (django-axes). Failures are counted per username and per client
-# address; the address is REMOTE_ADDR only (django-ipware is not installed and no
-# AXES_CLIENT_IP_CALLABLE is set), so a forged X-Forwarded-For cannot reset the count.
+# Admin login throttling (django-axes; partnership/auth.py). Wrong passwords lock the username
+# they were tried on; an address is locked only at its own, higher limit, so one mistyped
+# password cannot lock every editor behind an office's address. A successful login clears that
+# username's failures only, never the address's or another username's.
+AXES_HANDLER = "partnership.auth.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "partnership.auth.client_ip"
+# The security log names the username and address of each failure and lockout (never a password).
+AXES_SENSITIVE_PARAMETERS = []
+
+# Errors with their traceback, and security events (lockouts, refused permissions, CSRF
+# failures), as JSON lines on stderr, which gunicorn's process manager collects (README,
+# "Operations"). Django's own console handlers stay as they are for runserver.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "partnership.logs.JsonFormatter"}},
+    "filters": {"not_404": {"()": "partnership.logs.SkipNotFound"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+            "filters": ["not_404"],
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "partnership": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
 
 # The licence of the data (records, links and provenance) shown on /about/ and in citations; the
 # press releases themselves stay under their publishers' terms.

@@ -5,24 +5,23 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .exports import EXPORTS
+from .kinds import KINDS, Kind
 
 
 class RecordSitemap(Sitemap):
-    """The public records of one kind, as listed by the exports."""
+    """The public records of one kind (partnership/kinds.py)."""
 
     limit = 5000
 
-    def __init__(self, kind: str, changefreq: str = "monthly"):
-        self.kind, self.changefreq = kind, changefreq
+    def __init__(self, kind: Kind):
+        self.kind, self.changefreq = kind, kind.changefreq
 
     def items(self):
-        return EXPORTS[self.kind].queryset().order_by("pk")
+        # Only the record itself is read here: no related lists for a <url> entry.
+        return self.kind.model.objects.public().order_by("pk")
 
-
-class ReleaseSitemap(RecordSitemap):
     def lastmod(self, item):
-        return item.updated_at
+        return getattr(item, "updated_at", None)
 
 
 class HomeSitemap(Sitemap):
@@ -35,15 +34,7 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {
-    "home": HomeSitemap,
-    "meetings": RecordSitemap("meetings", "monthly"),
-    "releases": ReleaseSitemap("releases", "yearly"),
-    "agreements": RecordSitemap("agreements"),
-    "officials": RecordSitemap("officials"),
-    "organisations": RecordSitemap("organisations"),
-    "areas": RecordSitemap("areas"),
-}
+SITEMAPS = {"home": HomeSitemap, **{kind.collection: RecordSitemap(kind) for kind in KINDS.values()}}
 
 
 @require_safe

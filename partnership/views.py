@@ -8,40 +8,25 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from . import pictures, search, thesaurus
+from . import pictures, search, selectors, thesaurus
 from .cache import cached, cached_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
-from .models import (
-    Agreement,
-    CooperationArea,
-    Meeting,
-    MeetingAgreement,
-    MeetingArea,
-    MeetingOrganisation,
-    Official,
-    Organisation,
-    Outcome,
-    Participation,
-    Post,
-    PressRelease,
-    Relationship,
-)
+from .kinds import CHOICES, KINDS
+from .models import CooperationArea
+from .pagination import beyond_the_last_page
 
 PER_PAGE = 25
-# Detail pages show the latest related meetings and link to the filtered list for the rest.
-DETAIL_LIMIT = 50
 SEARCH_PER_KIND = 50
-# Pages stop here: a deeper OFFSET costs in proportion to its depth (issue 6).
+# Pages stop here: a deeper OFFSET costs in proportion to its depth.
 MAX_PAGES = 40
 
 
 class BoundedPaginator(Paginator):
-    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache (issue 6)."""
+    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache."""
 
     def __init__(self, *args, count_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +72,8 @@ def _page(request, items, per_page=PER_PAGE, count_key=""):
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
         if paginator.truncated and int(number) > MAX_PAGES:
-            return None, f"Pages stop at {MAX_PAGES}: narrow the filters, or sort oldest first, to reach the rest."
+            advice = beyond_the_last_page(request.GET.get("sort", ""))
+            return None, f"Pages stop at {MAX_PAGES}: {advice} to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
 
 
@@ -123,121 +109,70 @@ def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **co
     return render(request, template, context, status=400 if errors else 200)
 
 
-def _home_counts():
-    return [
-        ("Meetings", Meeting.objects.public().count(), "partnership:meeting-list"),
-        ("Officials", Official.objects.count(), "partnership:official-list"),
-        ("Organisations", Organisation.objects.count(), "partnership:organisation-list"),
-        ("Cooperation areas", CooperationArea.objects.count(), "partnership:area-list"),
-        ("Agreements", Agreement.objects.public().count(), "partnership:agreement-list"),
-        ("Press releases", PressRelease.objects.published().count(), "partnership:release-list"),
-    ]
-
-
 @cached_page
 def home(request):
     context = {
-        # Exact counts, cached until an editor saves (issue 6).
-        "counts": cached("home:counts", _home_counts),
-        "meetings": Meeting.objects.public()[:5],
-        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.tree())),
+        # Exact counts and the area tree, cached until an editor saves (partnership/cache.py).
+        "counts": cached("home:counts", selectors.home_counts),
+        "meetings": selectors.meetings()[:5],
+        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.public().tree())),
     }
     return render(request, "partnership/home.html", context)
 
 
 @cached_page
 def meeting_list(request):
-    queryset = Meeting.objects.public()
     return _list(
         request,
         template="partnership/meeting_list.html",
-        filterset=MeetingFilter(request.GET, queryset=queryset),
+        filterset=MeetingFilter(request.GET, queryset=selectors.meetings()),
         facets=True,
     )
 
 
 @cached_page
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.public()
-        .select_related("source")
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                Participation.objects.select_related("official", "post__organisation", "source"),
-            ),
-            Prefetch("organisation_links", MeetingOrganisation.objects.select_related("organisation", "source")),
-            Prefetch("area_links", MeetingArea.objects.select_related("area", "source").order_by("area__name")),
-            Prefetch("agreement_links", MeetingAgreement.objects.public().select_related("agreement", "source")),
-            Prefetch(
-                "outcomes", Outcome.objects.public().select_related("source").prefetch_related("areas", "agreements")
-            ),
-        ),
-        slug=slug,
-    )
-    return render(request, "partnership/meeting_detail.html", {"meeting": meeting})
+    return render(request, "partnership/meeting_detail.html", selectors.meeting_page(slug))
 
 
 @cached_page
 def official_list(request):
-    queryset = Official.objects.prefetch_related(
-        Prefetch("posts", Post.objects.public().select_related("organisation"))
-    )
     return _list(
         request,
         template="partnership/official_list.html",
-        filterset=OfficialFilter(request.GET, queryset=queryset),
+        filterset=OfficialFilter(request.GET, queryset=selectors.officials()),
     )
 
 
 @cached_page
 def official_detail(request, slug):
-    official = get_object_or_404(Official, slug=slug)
-    posts = official.posts.public().select_related("organisation", "source")
-    participations = (
-        Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
-        .select_related("meeting", "post__organisation", "source")
-        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+    context = selectors.official_page(slug)
+    official = context["official"]
+    context.update(
+        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug)),
+        career=pictures.career(official, context["posts"]),
+        met_with=pictures.met_with(official=official),
     )
-    context = {
-        "official": official,
-        "posts": posts,
-        "participations": participations,
-        "limit": DETAIL_LIMIT,
-        "year_chart": pictures.year_chart(pictures.record_meetings(official=official.slug)),
-        "career": pictures.career(official, posts),
-        "met_with": pictures.met_with(official=official),
-    }
     return render(request, "partnership/official_detail.html", context)
 
 
 @cached_page
 def organisation_list(request):
-    queryset = Organisation.objects.select_related("parent")
     return _list(
         request,
         template="partnership/organisation_list.html",
-        filterset=OrganisationFilter(request.GET, queryset=queryset),
+        filterset=OrganisationFilter(request.GET, queryset=selectors.organisations()),
     )
 
 
 @cached_page
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
-    context = {
-        "organisation": organisation,
-        "children": organisation.children.all(),
-        "posts": organisation.posts.public().select_related("official", "source"),
-        "meetings": Meeting.objects.public().filter(organisation_links__organisation=organisation)[:DETAIL_LIMIT],
-        "agreements": organisation.agreements.public(),
-        "releases": organisation.press_releases.published(),
-        "relationships": Relationship.objects.filter(
-            Q(from_organisation=organisation) | Q(to_organisation=organisation)
-        ).select_related("from_organisation", "to_organisation", "source"),
-        "limit": DETAIL_LIMIT,
-        "year_chart": pictures.year_chart(pictures.record_meetings(organisation=organisation.slug)),
-        "met_with": pictures.met_with(organisation=organisation),
-    }
+    context = selectors.organisation_page(slug)
+    organisation = context["organisation"]
+    context.update(
+        year_chart=pictures.year_chart(pictures.record_meetings(organisation=organisation.slug)),
+        met_with=pictures.met_with(organisation=organisation),
+    )
     return render(request, "partnership/organisation_detail.html", context)
 
 
@@ -255,90 +190,43 @@ def area_vocabulary(request, extension):
 
 @cached_page
 def area_detail(request, slug):
-    area = get_object_or_404(CooperationArea.objects.select_related("parent"), slug=slug)
-    context = {
-        "area": area,
-        "ancestors": area.ancestors(),
-        "children": area.children.all(),
-        "meeting_links": MeetingArea.objects.filter(area=area, meeting__in=Meeting.objects.public())
-        .select_related("meeting", "source")
-        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
-        "meetings_below": Meeting.objects.public().for_areas([area]).count(),
-        "outcomes": Outcome.objects.filter(areas=area, meeting__in=Meeting.objects.public()).select_related(
-            "meeting", "source"
-        )[:DETAIL_LIMIT],
-        "agreements": area.agreements.public(),
-        "limit": DETAIL_LIMIT,
-        "year_chart": pictures.year_chart(pictures.record_meetings(area=area.slug)),
-    }
+    context = selectors.area_page(slug)
+    context["year_chart"] = pictures.year_chart(pictures.record_meetings(area=context["area"].slug))
     return render(request, "partnership/area_detail.html", context)
 
 
 @cached_page
 def agreement_list(request):
-    queryset = (
-        Agreement.objects.public()
-        .annotate(meeting_count=Count("meeting_links", filter=Q(meeting_links__meeting__in=Meeting.objects.public())))
-        .order_by("title")
-    )
     return _list(
         request,
         template="partnership/agreement_list.html",
-        filterset=AgreementFilter(request.GET, queryset=queryset),
+        filterset=AgreementFilter(request.GET, queryset=selectors.agreements_with_counts().order_by("title")),
     )
 
 
 @cached_page
 def agreement_detail(request, slug):
-    agreement = get_object_or_404(Agreement.objects.public().select_related("source"), slug=slug)
-    context = {
-        "agreement": agreement,
-        "parties": agreement.parties.all(),
-        "areas": agreement.areas.all(),
-        "meeting_links": MeetingAgreement.objects.filter(agreement=agreement, meeting__in=Meeting.objects.public())
-        .select_related("meeting", "source")
-        .order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT],
-        "outcomes": Outcome.objects.filter(agreements=agreement, meeting__in=Meeting.objects.public()).select_related(
-            "meeting", "source"
-        )[:DETAIL_LIMIT],
-        "builds_on": agreement.takes_into_account.all(),
-        "built_on_by": agreement.taken_into_account_by.all(),
-        "limit": DETAIL_LIMIT,
-    }
-    return render(request, "partnership/agreement_detail.html", context)
+    return render(request, "partnership/agreement_detail.html", selectors.agreement_page(slug))
 
 
 @cached_page
 def release_list(request):
-    queryset = PressRelease.objects.published().select_related("publisher")
     return _list(
         request,
         template="partnership/release_list.html",
-        filterset=PressReleaseFilter(request.GET, queryset=queryset),
+        filterset=PressReleaseFilter(request.GET, queryset=selectors.releases()),
     )
 
 
 @cached_page
 def release_detail(request, slug):
-    release = get_object_or_404(PressRelease.objects.published().select_related("publisher"), slug=slug)
-    return release_page(request, release)
+    return release_page(request, get_object_or_404(selectors.releases(), slug=slug))
 
 
 def release_page(request, release, *, preview: bool = False):
-    """A release's public page; `preview` marks a draft shown to staff from the admin (never cached)."""
-    context = {
-        "preview": preview,
-        "release": release,
-        "meetings": release.derived_meetings.all(),
-        "agreements": release.derived_agreements.all(),
-        "posts": release.derived_posts.select_related("official", "organisation"),
-        "participations": release.derived_participations.select_related("official", "meeting"),
-        "organisation_links": release.derived_meetingorganisations.select_related("organisation", "meeting"),
-        "area_links": release.derived_meetingareas.select_related("area", "meeting"),
-        "agreement_links": release.derived_meetingagreements.select_related("agreement", "meeting"),
-        "outcomes": release.derived_outcomes.select_related("meeting"),
-        "relationships": release.derived_relationships.select_related("from_organisation", "to_organisation"),
-    }
+    """A release's public page; `preview` marks a draft shown to staff from the admin (never cached),
+    with every record derived from it, as it will look once published."""
+    context = {"preview": preview, "release": release, **selectors.release_facts(release, public=not preview)}
     return render(request, "partnership/release_detail.html", context)
 
 
@@ -349,7 +237,7 @@ def search_page(request):
     errors = []
     if len(query) > search.MAX_QUERY_LENGTH:
         errors.append(f"Search words: at most {search.MAX_QUERY_LENGTH} characters, please (this was {len(query)}).")
-    if kind and kind not in dict(search.KIND_CHOICES):
+    if kind and kind not in KINDS:
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
     results, page = search.Results([], []), None
     if not errors and query.strip():
@@ -360,7 +248,7 @@ def search_page(request):
     context = {
         "query": query if not errors else query[: search.MAX_QUERY_LENGTH],
         "kind": kind,
-        "kinds": search.KIND_CHOICES,
+        "kinds": CHOICES,
         "errors": errors,
         "page_obj": page,
         "hits": page.object_list if page else [],
@@ -373,24 +261,23 @@ def search_page(request):
 def suggest(request):
     """Search-as-you-type for the record filters: up to 10 {value: slug, label} as JSON."""
     query, kind = request.GET.get("q", ""), request.GET.get("kind", "")
-    kinds = {k.key: k for k in search.KINDS}
-    if kind not in kinds or len(query) > search.MAX_QUERY_LENGTH:
+    if kind not in KINDS or len(query) > search.MAX_QUERY_LENGTH:
         return JsonResponse(
-            {"error": "Give kind (one of: " + ", ".join(kinds) + ") and q (200 characters at most)."}, status=400
+            {"error": "Give kind (one of: " + ", ".join(KINDS) + ") and q (200 characters at most)."}, status=400
         )
-    records = search.ranked(kinds[kind].queryset(), query)[:10] if query.strip() else []
-    title = search.TITLES.get(kinds[kind].model, "name")
-    return JsonResponse({"results": [{"value": r.slug, "label": getattr(r, title)} for r in records]})
+    record_kind = KINDS[kind]
+    records = search.ranked(record_kind.model.objects.public(), query)[:10] if query.strip() else []
+    return JsonResponse({"results": [{"value": r.slug, "label": record_kind.title(r)} for r in records]})
 
 
 def baseline(request):
-    """The benchmark's ceiling (issue 6): the full middleware stack, no database, no template."""
+    """The benchmark's ceiling: the full middleware stack, no database, no template."""
     return HttpResponse("ok\n", content_type="text/plain")
 
 
 def _picture_page(request, *, template, build):
     """A picture of the filtered meetings (same filters as /meetings/); 400 with the reasons when one is bad."""
-    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.public())
+    filterset = MeetingFilter(request.GET, queryset=selectors.meetings())
     if not filterset.is_valid():
         return render(request, template, {"filterset": filterset, "errors": _filter_errors(filterset)}, status=400)
     key = f"{template}:{filterset.query_string}"
@@ -424,7 +311,7 @@ def meeting_map(request):
 @cached_page
 def about(request):
     context = {
-        "counts": cached("home:counts", _home_counts),
+        "counts": cached("home:counts", selectors.home_counts),
         "licence_name": settings.DATA_LICENCE_NAME,
         "licence_url": settings.DATA_LICENCE_URL,
     }

@@ -1,48 +1,16 @@
 """The editors' workflow in a real browser: log in, add a release, extract, confirm, publish, find it.
 
-Needs Debian's chromium at /usr/bin/chromium. Skipped on a dev machine without it; fails in CI (CI=true).
+Needs Debian's chromium at /usr/bin/chromium: skipped on a dev machine without it, an error in CI (CI=true).
 """
-
-import os
-import shutil
 
 import pytest
 
 from partnership import models
-from partnership.dataset import load_dataset
 from partnership.services import editor_create
 
-from .conftest import fixture_data
 from .test_intake import RELEASE_ESCAP
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing: CI must run the browser tests")
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-            context = browser.new_context()
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def choose_autocomplete(page, field: str, text: str) -> None:
@@ -79,8 +47,7 @@ def save_and_extract(page, base: str, *, title: str, body: str) -> None:
     page.wait_for_selector(".extract-form")
 
 
-def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, live_server, transactional_db):
-    load_dataset(fixture_data())
+def test_editor_adds_extracts_confirms_publishes_and_finds_the_meeting(page, live_server, seeded):
     base = log_in_as_editor(page, live_server)
 
     # A new release, previewed, saved as a draft.
@@ -142,10 +109,9 @@ LATER_RELEASE = "\n\n".join(
 
 
 def test_editor_corrects_a_surname_match_adds_a_missed_mention_and_the_next_release_is_matched(
-    page, live_server, transactional_db
+    page, live_server, seeded
 ):
     """The whole editor flow: a headline, a relative date and a surname shared with two existing officials."""
-    load_dataset(fixture_data())
     right = models.Official.objects.create(name="António Guterres")
     models.Official.objects.create(name="Maria Guterres")
     plan = models.Agreement.objects.get(title="Long-term plan for ASEAN-UN cooperation")

@@ -28,14 +28,6 @@ pytestmark = pytest.mark.django_db
 KINDS = ["meetings", "officials", "organisations", "areas", "agreements", "releases"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Throttle counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_the_root_lists_every_kind(client, db):
     data = client.get("/api/").json()
     assert set(data) == set(KINDS)

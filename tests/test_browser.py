@@ -5,66 +5,35 @@ Needs Debian's chromium (/usr/bin/chromium) and `npm ci` (axe-core). In CI (CI=t
 a missing browser or axe-core fails the test; on a dev machine it is skipped.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from bench.synthetic import seed
 from partnership.dataset import load_dataset
 
-from .conftest import fixture_data
+from .conftest import ROOT, fixture_data
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 pytestmark = pytest.mark.browser
 
 
-def _require(condition: bool, reason: str):
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
-def browser_page():
-    _require(CHROMIUM.exists(), f"no browser at {CHROMIUM}")
-    _require(AXE.exists(), "axe-core is not installed: run `npm ci`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - dev dependency
-        _require(False, "playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the tests' own database
-    # work here is synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {ARTIFACTS}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            browser.close()
+    return page
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    load_dataset(fixture_data())
+def site(seeded, live_server):
     return live_server.url
 
 
-def serious_violations(page) -> list[str]:
+def serious_violations(page, axe: str) -> list[str]:
     """axe-core's serious and critical violations on the current page."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    page.evaluate(axe)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
@@ -73,17 +42,17 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def check(page, name: str) -> None:
+def check(page, axe: str, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert serious_violations(page) == [], name
+    assert serious_violations(page, axe) == [], name
 
 
-def test_researcher_path_with_accessibility_checks(browser_page, site):
+def test_researcher_path_with_accessibility_checks(browser_page, axe, site):
     page = browser_page
 
     page.goto(site + "/")
     assert page.title().startswith("Overview")
-    check(page, "1-home")
+    check(page, axe, "1-home")
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=str(ARTIFACTS / "1-home-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -92,16 +61,16 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     page.locator("#facet-area + ul").get_by_role("link", name="Maritime security").click()
     page.wait_for_url("**/meetings/?area=maritime-security")
     assert page.get_by_role("region", name="Active filters").get_by_text("Area: Maritime security").is_visible()
-    check(page, "2-meetings-maritime-security")
+    check(page, axe, "2-meetings-maritime-security")
 
     page.get_by_role("link", name="UN Assistant Secretary-General Miroslav Jenča meets").first.click()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
-    check(page, "3-meeting")
+    check(page, axe, "3-meeting")
 
     page.locator("#participants + ul").get_by_role("link", name="Miroslav Jenča").click()
     page.wait_for_url("**/officials/miroslav-jenca/")
     assert page.get_by_role("heading", level=1).inner_text().endswith("Miroslav Jenča")
-    check(page, "4-official")
+    check(page, axe, "4-official")
 
     page.go_back()
     page.wait_for_url("**/meetings/2015-06-26-jenca-le-luong-minh/")
@@ -114,7 +83,7 @@ def test_researcher_path_with_accessibility_checks(browser_page, site):
     page.wait_for_url("**/search/?q=JENCA")
     assert page.locator(".hit a").first.inner_text() == "Miroslav Jenča"
     assert "Jenča" in page.locator("mark").all_inner_texts()
-    check(page, "5-search")
+    check(page, axe, "5-search")
 
 
 OTHER_PAGES = [
@@ -129,10 +98,10 @@ OTHER_PAGES = [
 ]
 
 
-def test_other_pages_have_no_serious_accessibility_violations(browser_page, site):
+def test_other_pages_have_no_serious_accessibility_violations(browser_page, axe, site):
     for number, path in enumerate(OTHER_PAGES, 1):
         browser_page.goto(site + path)
-        check(browser_page, f"6-other-{number}")
+        check(browser_page, axe, f"6-other-{number}")
 
 
 @pytest.fixture
@@ -144,7 +113,7 @@ def busy_site(transactional_db, live_server):
 
 
 @pytest.mark.parametrize(("width", "height", "device"), [(1280, 900, "desktop"), (375, 800, "phone")])
-def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, width, height, device):
+def test_pictures_lead_to_the_lists_they_summarise(browser_page, axe, busy_site, width, height, device):
     """Each picture opens clean at both widths; a bar (clicked) and a network link and a city (from the
     keyboard) each lead to the filtered list they stand for, with the count they showed."""
     page = browser_page
@@ -154,14 +123,14 @@ def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, widt
     bar = page.locator("figure.year-chart svg g.band-0 a").last  # the latest year, all meetings
     label = bar.get_attribute("aria-label")
     year, count = re.match(r"(\d{4}): ([\d,]+) meetings?$", label).groups()
-    check(page, f"7-{device}-meetings-chart")
+    check(page, axe, f"7-{device}-meetings-chart")
     bar.click()
     page.wait_for_url(f"**/meetings/?year={year}")
     assert page.get_by_role("heading", level=2, name=re.compile(rf"^{count} meetings?$")).is_visible()
 
     page.goto(busy_site + "/meetings/network/")
     assert page.locator("svg circle.node").count() > 20
-    check(page, f"8-{device}-network")
+    check(page, axe, f"8-{device}-network")
     edge = page.locator("g.edges a").last  # the strongest link, drawn on top
     names = re.match(r"(.+) and (.+): (\d+) meetings? together$", edge.get_attribute("aria-label")).groups()
     edge.focus()
@@ -173,7 +142,7 @@ def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, widt
     assert page.get_by_role("heading", level=2, name=re.compile(rf"^{names[2]} meetings?$")).is_visible()
 
     page.goto(busy_site + "/meetings/map/")
-    check(page, f"9-{device}-map")
+    check(page, axe, f"9-{device}-map")
     city = page.locator("svg.map-svg a").first
     name, count = re.match(r"(.+): ([\d,]+) meetings?$", city.get_attribute("aria-label")).groups()
     city.focus()
@@ -187,13 +156,13 @@ def test_pictures_lead_to_the_lists_they_summarise(browser_page, busy_site, widt
     page.wait_for_url("**/officials/*/")
     assert page.locator("figure.career").is_visible()
     assert page.get_by_role("heading", name="Most often met with").is_visible()
-    check(page, f"10-{device}-official")
+    check(page, axe, f"10-{device}-official")
 
 
 READING_PAGES = ["/meetings/", "/officials/miroslav-jenca/", "/meetings/2015-06-26-jenca-le-luong-minh/", "/about/"]
 
 
-def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page, site):
+def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page, axe, site):
     """The dark scheme (from the system setting) and the print layout pass axe; on a phone the filter
     panel starts folded and "Skip to results" takes focus to the results; a printed record carries its URL."""
     page = browser_page
@@ -201,16 +170,16 @@ def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page,
     for number, path in enumerate(READING_PAGES, 1):
         page.goto(site + path)
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 25, 30)"
-        check(page, f"11-dark-{number}")
+        check(page, axe, f"11-dark-{number}")
     page.emulate_media(color_scheme="light", media="print")
     page.goto(site + "/meetings/2015-06-26-jenca-le-luong-minh/")
     assert page.locator(".printed-from").is_visible()
     assert "/meetings/2015-06-26-jenca-le-luong-minh/ on " in page.locator(".printed-from").inner_text()
     assert not page.locator(".header-search").is_visible()
-    check(page, "12-print-meeting")
+    check(page, axe, "12-print-meeting")
     page.goto(site + "/meetings/?area=maritime-security")
     assert not page.locator(".filters").is_visible()
-    check(page, "12-print-list")
+    check(page, axe, "12-print-list")
 
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 375, "height": 800})
@@ -221,4 +190,18 @@ def test_dark_and_print_are_clean_and_a_phone_can_skip_the_filters(browser_page,
     assert page.evaluate("location.hash") == "#results-heading"
     page.locator("details.filter-panel > summary").click()
     assert page.locator("#id_q").is_visible()
-    check(page, "13-phone-filters-open")
+    check(page, axe, "13-phone-filters-open")
+
+
+def test_the_filter_form_keeps_what_was_typed_and_writes_no_empty_parameter(browser_page, axe, site):
+    page = browser_page
+    page.goto(site + "/meetings/")
+    page.locator("#id_date_after").fill("2015-01-01")
+    page.locator("#facet-area + ul").get_by_role("link", name="Maritime security").click()
+    page.wait_for_url("**/meetings/?area=maritime-security&date_after=2015-01-01")
+    assert page.locator("#id_date_after").input_value() == "2015-01-01"
+    page.locator("#id_date_after").fill("")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/meetings/?area=maritime-security")
+    assert "=&" not in page.url and not page.url.endswith("=")
+    check(page, axe, "14-filters-kept")

@@ -1,7 +1,6 @@
 """In a real browser, the strict Content-Security-Policy blocks nothing the site or the admin needs."""
 
 import contextlib
-import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,32 +9,18 @@ from partnership.models import Meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain setup.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM:
-        pytest.skip("no chromium on this machine")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.problems = []
-        page.on("console", lambda m: "Content Security Policy" in m.text and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        yield page
-        browser.close()
+def csp_page(page):
+    """A page that records the policy's refusals and the scripts' errors."""
+    page.problems = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    return page
 
 
-def test_the_public_pages_run_under_the_csp(live_server, page):
-    from partnership.dataset import load_dataset
-
-    from .conftest import fixture_data
-
-    load_dataset(fixture_data())
+def test_the_public_pages_run_under_the_csp(live_server, seeded, csp_page):
+    page = csp_page
     for path in ["/", Meeting.objects.get().get_absolute_url()]:
         page.goto(live_server.url + path)
     assert page.problems == []
@@ -46,13 +31,9 @@ def test_the_public_pages_run_under_the_csp(live_server, page):
     assert any("inline script" in problem for problem in page.problems)
 
 
-def test_the_admin_works_under_the_csp(live_server, page):
+def test_the_admin_works_under_the_csp(live_server, seeded, csp_page):
     """Log in, open a meeting's change form, and use its scripts: add an inline row."""
-    from partnership.dataset import load_dataset
-
-    from .conftest import fixture_data
-
-    load_dataset(fixture_data())
+    page = csp_page
     get_user_model().objects.create_superuser("editor", "editor@example.org", "right-horse-battery-staple")
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "editor")

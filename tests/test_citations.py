@@ -178,3 +178,17 @@ def test_a_citation_date_is_never_more_precise_than_the_record():
         return citations.highwire_date(Citable("k", "T", URL, ACCESSED, issued=issued, issued_precision=precision))
 
     assert [cited(p) for p in ("day", "month", "year", "decade")] == ["2015/05/01", "2015/05", "2015", ""]
+
+
+@pytest.mark.parametrize(
+    ("path", "api"),
+    [
+        ("/meetings/2015-06-26-jenca-le-luong-minh/", "/api/meetings/2015-06-26-jenca-le-luong-minh/"),
+        ("/officials/miroslav-jenca/", "/api/officials/miroslav-jenca/"),
+        ("/areas/maritime-security/", "/api/areas/maritime-security/"),
+    ],
+)
+def test_record_pages_link_to_their_json_in_the_api(client, seeded, path, api):
+    html = client.get(path).content.decode()
+    assert f'<a href="http://testserver{api}" type="application/json">JSON in the API</a>' in html
+    assert client.get(api).json()["html_url"] == f"http://testserver{path}"

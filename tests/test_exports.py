@@ -13,7 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from partnership.dataset import dump_dataset, load_dataset
-from partnership.exports import EXPORTS, csv_cell, public_dataset
+from partnership.exports import csv_cell
+from partnership.kinds import BY_COLLECTION
 from partnership.models import (
     Agreement,
     CooperationArea,
@@ -28,6 +29,7 @@ from partnership.models import (
     Relationship,
     ReleaseStatus,
 )
+from partnership.selectors import public_dataset
 
 from . import factories
 
@@ -58,7 +60,7 @@ def test_the_meetings_csv_has_the_documented_columns_and_keeps_diacritics(client
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="partnership-meetings-')
     rows = csv_rows(response)
-    assert list(rows[0]) == [column.name for column in EXPORTS["meetings"].columns]
+    assert list(rows[0]) == [column.name for column in BY_COLLECTION["meetings"].columns]
     assert list(rows[0]) == [
         "slug",
         "title",
@@ -76,6 +78,12 @@ def test_the_meetings_csv_has_the_documented_columns_and_keeps_diacritics(client
         "source_release",
         "source_paragraph",
         "source_url",
+        "participant_slugs",
+        "organisation_slugs",
+        "area_slugs",
+        "agreement_slugs",
+        "venue_slug",
+        "city_slug",
     ]
     (row,) = rows
     assert row["title"] == "UN Assistant Secretary-General Miroslav Jenča meets ASEAN Secretary-General Le Luong Minh"
@@ -93,13 +101,13 @@ def test_the_meetings_json_holds_the_same_rows_with_lists_as_lists(client, seede
     assert "Jenča" in text  # not \u010d: readable UTF-8
     data = json.loads(text)
     assert data["kind"] == "meetings"
-    assert data["columns"] == [column.name for column in EXPORTS["meetings"].columns]
+    assert data["columns"] == [column.name for column in BY_COLLECTION["meetings"].columns]
     (row,) = data["results"]
     assert "Miroslav Jenča (Visitor)" in row["participants"]
     assert isinstance(row["areas"], list)
 
 
-@pytest.mark.parametrize("kind", list(EXPORTS))
+@pytest.mark.parametrize("kind", list(BY_COLLECTION))
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_every_list_exports_in_both_formats(client, seeded, kind, fmt):
     response = client.get(export_url(kind, fmt))
@@ -107,7 +115,7 @@ def test_every_list_exports_in_both_formats(client, seeded, kind, fmt):
     text = body(response)
     rows = json.loads(text)["results"] if fmt == "json" else list(csv.DictReader(io.StringIO(text[1:])))
     assert rows
-    assert set(rows[0]) == {column.name for column in EXPORTS[kind].columns}
+    assert set(rows[0]) == {column.name for column in BY_COLLECTION[kind].columns}
 
 
 def test_an_export_holds_every_page_of_the_filtered_result(client, db):
@@ -214,7 +222,8 @@ def test_the_full_download_restores_into_an_empty_database_unchanged(client, see
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="partnership-dataset-')
     path = tmp_path / "dataset.json"
-    path.write_bytes(response.content)
+    assert response.streaming
+    path.write_bytes(b"".join(response.streaming_content))
     assert "Hà Nội" in path.read_text(encoding="utf-8")
 
     empty_the_database()
@@ -247,7 +256,7 @@ def test_the_public_download_leaves_out_drafts_and_everything_drawn_from_them(se
 
 
 def test_the_dataset_download_holds_provenance(client, seeded):
-    data = json.loads(client.get(reverse("partnership:export-dataset")).content)
+    data = json.loads(b"".join(client.get(reverse("partnership:export-dataset")).streaming_content))
     (meeting,) = data["meetings"]
     assert meeting["source"] == data["releases"][0]["slug"]
     assert all(link["paragraph"] >= 1 for link in meeting["participants"] + meeting["outcomes"])
@@ -283,3 +292,27 @@ def test_any_query_string_gets_a_200_or_400_never_a_500(client, seeded, path, pa
     assert response.status_code in {200, 400}
     if response.status_code == 200 and response.streaming:
         assert b"".join(response.streaming_content)
+
+
+def test_exports_name_linked_records_by_slug_so_they_join(client, seeded):
+    """Each linked record's slug is in a column appended at the end, in the order of its name column,
+    and every slug is a row of the other kind's export."""
+    (meeting,) = csv_rows(client.get(export_url("meetings", "csv")))
+    officials = {row["slug"]: row for row in csv_rows(client.get(export_url("officials", "csv")))}
+    assert [officials[slug]["name"] for slug in meeting["participant_slugs"].split("; ")] == [
+        name.rsplit(" (", 1)[0] for name in meeting["participants"].split("; ")
+    ]
+    areas = {row["slug"] for row in csv_rows(client.get(export_url("areas", "csv")))}
+    assert set(meeting["area_slugs"].split("; ")) <= areas
+    assert (meeting["venue_slug"], meeting["city_slug"]) == ("asean-secretariat", "jakarta")
+    (release,) = csv_rows(client.get(export_url("releases", "csv")))
+    organisations = {row["slug"] for row in csv_rows(client.get(export_url("organisations", "csv")))}
+    assert release["publisher_slug"] in organisations
+    agreements = json.loads(body(client.get(export_url("agreements", "json"))))["results"]
+    assert all(set(row["party_slugs"]) <= organisations for row in agreements)
+    assert any(row["party_slugs"] for row in agreements)
+    official = officials["miroslav-jenca"]
+    assert official["post_organisation_slugs"] == "united-nations"
+    for kind in BY_COLLECTION:
+        names = [column.name for column in BY_COLLECTION[kind].columns]
+        assert names.index("url") < min((names.index(n) for n in names if n.endswith(("_slug", "_slugs"))), default=99)

@@ -138,5 +138,5 @@ def test_control_characters_never_break_a_feed(client, db):
     (item,) = entries(response)
     assert item["title"].startswith("Talkson trade")
     assert "\x01" not in item["summary"]
-    # In the URL itself, a control character is a bad request before any feed is built (issue 7).
+    # In the URL itself, a control character is a bad request before any feed is built (a feed cannot carry it).
     assert client.get(reverse("partnership:feed-meetings") + "?q=trade%0B").status_code == 400

@@ -240,3 +240,28 @@ def test_every_sort_order_ends_with_the_primary_key(seeded):
         filterset = meetings(f"sort={sort}")
         assert filterset.is_valid()
         assert filterset.qs.query.order_by[-1] == "-pk"
+
+
+def test_a_record_filter_takes_any_name_a_record_is_known_by(client, seeded):
+    """The picker's "Jenca" (an alias without its accent) filters by Miroslav Jenča, and the page's own
+    links then name him by slug; an unknown name is a 400 that says what may be given."""
+    response = client.get("/meetings/?official=Jenca")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Official: Miroslav Jenča" in html
+    assert 'aria-label="Remove filter Official: Miroslav Jenča"' in html
+    assert '<link rel="canonical" href="http://testserver/meetings/?official=miroslav-jenca">' in html
+    assert client.get("/feeds/meetings/?official=Jenca").status_code == 200
+    assert client.get("/meetings/?organisation=UN&official=SG+Minh").status_code == 200
+    unknown = client.get("/meetings/?official=Nobody+Known")
+    assert unknown.status_code == 400
+    assert "There is no official “Nobody Known”." in unknown.content.decode()
+    assert "any name, other spelling or slug" in html
+
+
+def test_a_name_shared_by_two_records_asks_for_one(client, seeded):
+    factories.official(name="Tran Minh", aliases=["SG Minh"])
+    response = client.get("/meetings/?official=SG+Minh")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "could be any of several" in text and "le-luong-minh" in text

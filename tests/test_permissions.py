@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
 
 from partnership.models import (
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.django_db
 
 MARK = "Xqzdraft"  # in every draft record's text, and nowhere else
 HIDDEN = "Zyxhidden"  # beside MARK: searching for MARK may echo the query, never this
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """The API's per-client limit counts in the cache; earlier tests must not spend it for these."""
-    cache.clear()
 
 
 @pytest.fixture
@@ -132,7 +125,7 @@ def test_every_admin_page_sends_the_public_to_the_login(client, pages, who):
 
 
 def test_staff_who_are_not_editors_read_the_records_but_change_nothing(client, pages):
-    """Staff status opens the admin to read (issue 4): record pages show, adding and deleting are
+    """Staff status opens the admin to read: record pages show, adding and deleting are
     forbidden, change pages have no save button, and users, groups and lockouts stay closed."""
     client.force_login(get_user_model().objects.create_user("someone", password="x", is_staff=True))
     own = {reverse("admin:index"), reverse("admin:password_change")}

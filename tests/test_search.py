@@ -31,7 +31,8 @@ def test_le_luong_minh_with_or_without_vietnamese_diacritics(seeded, query):
 def test_alternative_spellings_from_aliases(seeded):
     """A record's aliases are searched too: 'SG Minh' is how the release names Le Luong Minh."""
     assert found("SG Minh", "official") == [("official", "le-luong-minh")]
-    assert found("SDGs", "area") == [("area", "sustainable-development")]
+    # The area vocabulary has other SDG labels too ("SDG localisation"); the alias finds its area.
+    assert ("area", "sustainable-development") in found("SDGs", "area")
 
 
 def test_every_kind_and_the_release_text_are_searched(seeded):

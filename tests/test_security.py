@@ -41,6 +41,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 SETUP = "import django; django.setup()"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -64,12 +65,14 @@ def test_production_refuses_to_start_without_a_real_secret_key_and_hosts(env, me
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
+@pytest.mark.subprocess
 def test_production_starts_with_a_real_secret_key_and_hosts():
     result = run_python(SETUP + "; print('started')", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
 
 
+@pytest.mark.subprocess
 def test_production_passes_the_deploy_checks_at_warning_level():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -105,6 +108,7 @@ def production_settings(**extra: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.subprocess
 def test_production_defaults_are_strict_and_do_not_trust_proxy_headers():
     values = production_settings()
     assert values["DEBUG"] is False
@@ -116,6 +120,7 @@ def test_production_defaults_are_strict_and_do_not_trust_proxy_headers():
     assert values["SECURE_CONTENT_TYPE_NOSNIFF"] is True
 
 
+@pytest.mark.subprocess
 def test_behind_a_proxy_the_forwarded_proto_header_is_opt_in_and_the_redirect_configurable():
     values = production_settings(SECURE_PROXY_SSL_HEADER="true", SECURE_SSL_REDIRECT="false")
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]

@@ -411,3 +411,20 @@ def test_lists_offer_a_skip_link_and_a_filter_panel_that_folds(client, seeded):
             < html.index('<details class="filter-panel" open>')
             < html.index('id="results-heading"')
         )
+
+
+def test_pages_are_numbered_and_the_advice_past_the_last_fits_the_order(client):
+    from bench.synthetic import seed
+
+    seed(meetings=41 * 25 + 100)
+    html = client.get("/meetings/?page=7").content.decode()
+    numbers = re.findall(r'aria-label="Page (\d+)(, this page)?"', html)
+    assert [n for n, _ in numbers] == ["1", "5", "6", "7", "8", "9", "40"]
+    assert ("7", ", this page") in numbers
+    assert "pages stop at 40: narrow the filters, or sort oldest first, to reach the rest" in html
+    oldest = client.get("/meetings/?sort=date&page=2").content.decode()
+    assert "sort oldest first" not in oldest
+    assert "pages stop at 40: narrow the filters, or sort newest first, to reach the rest" in oldest
+    by_title = client.get("/meetings/?sort=title&page=41")
+    assert by_title.status_code == 400
+    assert "Pages stop at 40: narrow the filters to reach the rest." in by_title.content.decode()

@@ -25,7 +25,10 @@ def history_token(instance) -> str:
 
 
 class EditorsForm(forms.ModelForm):
-    """Refuses a save when someone else saved the record after this form was opened (docs/decisions/0005)."""
+    """Refuses a save when someone else saved the record after this form was opened.
+
+    docs/decisions/0005-history-and-concurrency.md says why optimistic locking on the history.
+    """
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -1,1 +1,1 @@
-"""The read-only JSON API under /api/ (issue 5): plumbing, serializers, views."""
+"""The read-only JSON API under /api/: plumbing, serializers, views."""

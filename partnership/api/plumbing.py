@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from partnership.exports import FilterError, bind_filters
+from partnership.filters import FilterError, bind_filters
 
 
 class Pagination(PageNumberPagination):

@@ -68,14 +68,25 @@ class SourceURL(serializers.Field):
 
     def to_representation(self, record):
         request = self.context.get("request")
-        if not record.source_id:
+        if not record.public_source:
             return None
         return request.build_absolute_uri(record.get_source_url()) if request else record.get_source_url()
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class PublicSourceParagraph(serializers.Field):
+    """The paragraph cited, when its release is one the public may see."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, record):
+        return record.source_paragraph if record.public_source else None
+
+
 class SourcedSerializer(serializers.Serializer):
-    source = link("api:release-detail", allow_null=True)
-    source_paragraph = serializers.IntegerField(read_only=True, allow_null=True)
+    source = link("api:release-detail", allow_null=True, source="public_source")
+    source_paragraph = PublicSourceParagraph()
     source_url = SourceURL()
 
 
@@ -124,9 +135,9 @@ class AgreementSerializer(SourcedSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
     html_url = PageURL()
     signed = PartialDate("signed_date", "signed_precision")
-    parties = LinkList("api:organisation-detail")
-    areas = LinkList("api:area-detail")
-    takes_into_account = LinkList("api:agreement-detail")
+    parties = LinkList("api:organisation-detail", source="public_parties")
+    areas = LinkList("api:area-detail", source="public_areas")
+    takes_into_account = LinkList("api:agreement-detail", source="public_takes_into_account")
 
     class Meta:
         model = Agreement
@@ -155,15 +166,17 @@ class ParticipantSerializer(serializers.Serializer):
     official = link("api:official-detail")
     name = serializers.CharField(source="official.name", read_only=True)
     role = serializers.CharField(read_only=True)
-    post = serializers.CharField(source="post.title", read_only=True, allow_null=True, default=None)
-    post_organisation = link("api:organisation-detail", source="post.organisation", allow_null=True, default=None)
+    post = serializers.CharField(source="public_post.title", read_only=True, allow_null=True, default=None)
+    post_organisation = link(
+        "api:organisation-detail", source="public_post.organisation", allow_null=True, default=None
+    )
 
 
 class OutcomeSerializer(SourcedSerializer):
     kind = serializers.CharField(read_only=True)
     text = serializers.CharField(read_only=True)
-    areas = LinkList("api:area-detail")
-    agreements = LinkList("api:agreement-detail")
+    areas = LinkList("api:area-detail", source="public_areas")
+    agreements = LinkList("api:agreement-detail", source="public_agreements")
 
 
 class MeetingSerializer(SourcedSerializer, serializers.ModelSerializer):

@@ -1,33 +1,23 @@
-"""API viewsets and router: one read-only endpoint per record kind.
+"""API viewsets and router: one read-only endpoint per record kind of partnership/kinds.py.
 
-Each reads the same public QuerySet, FilterSet and prefetches as the exports
-(partnership/exports.py), so the API, the downloads and the pages agree.
+Each reads the kind's public QuerySet and FilterSet, as the pages and the exports do,
+so the API, the downloads and the pages agree.
 """
 
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django_filters import ModelMultipleChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
-from partnership.exports import EXPORTS
 from partnership.filters import YearFilter
-from partnership.models import Agreement, CooperationArea, Meeting, Official, Organisation, Outcome, PressRelease
+from partnership.kinds import KINDS, Kind
 
 from .plumbing import FilterBackend
-from .serializers import (
-    AgreementSerializer,
-    AreaSerializer,
-    MeetingSerializer,
-    OfficialSerializer,
-    OrganisationSerializer,
-    ReleaseSerializer,
-)
 
 # -- viewsets -----------------------------------------------------------------------
 
@@ -82,6 +72,23 @@ class BadParametersSerializer(ErrorSerializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+BAD_PARAMETERS = OpenApiResponse(
+    BadParametersSerializer,
+    description=(
+        "A query parameter the list does not take, or a malformed value (a filter, a page or page_size "
+        "that is not a whole number, a control character): each parameter named with its reasons."
+    ),
+    examples=[
+        OpenApiExample(
+            "A malformed year",
+            value={"detail": "Bad query parameters.", "errors": {"year": ["Enter a whole number."]}},
+            response_only=True,
+            status_codes=["400"],
+        )
+    ],
+)
+
+
 class RecordSchema(AutoSchema):
     """Documents the errors every operation can answer with, beside the 200.
 
@@ -92,7 +99,7 @@ class RecordSchema(AutoSchema):
     def get_response_serializers(self):
         return {
             200: super().get_response_serializers(),
-            400: BadParametersSerializer,
+            400: BAD_PARAMETERS,
             404: ErrorSerializer,
             429: ErrorSerializer,
         }
@@ -102,76 +109,28 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """A record kind: list (filtered, paginated) and detail by slug; drafts never appear."""
 
     schema = RecordSchema()
-    kind: str = ""
-    extra_prefetch: list = []
+    kind: Kind
     lookup_field = "slug"
     filter_backends = [FilterBackend]
 
     def get_queryset(self):
-        export = EXPORTS[self.kind]
-        return export.queryset().prefetch_related(*export.prefetch, *self.extra_prefetch)
+        return self.kind.public()
 
 
-class MeetingViewSet(RecordViewSet):
-    """Meetings reported in published releases, newest first."""
-
-    kind = "meetings"
-    serializer_class = MeetingSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = Meeting.objects.none()
-    extra_prefetch = [
-        Prefetch(
-            "outcomes",
-            queryset=Outcome.objects.public().select_related("source").prefetch_related("areas", "agreements"),
-            to_attr="public_outcomes",
-        )
-    ]
-
-
-class OfficialViewSet(RecordViewSet):
-    """Officials, with the posts they held (title, organisation, dates as precise as known)."""
-
-    kind = "officials"
-    serializer_class = OfficialSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = Official.objects.none()
-
-
-class OrganisationViewSet(RecordViewSet):
-    """Organisations and the parts of them, e.g. the ASEAN Secretariat within ASEAN."""
-
-    kind = "organisations"
-    serializer_class = OrganisationSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = Organisation.objects.none()
-
-
-class AreaViewSet(RecordViewSet):
-    """Cooperation areas: pillars (no parent) and the areas below them."""
-
-    kind = "areas"
-    serializer_class = AreaSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = CooperationArea.objects.none()
-
-
-class AgreementViewSet(RecordViewSet):
-    """Declarations, plans, MoUs and frameworks, with their parties and areas."""
-
-    kind = "agreements"
-    serializer_class = AgreementSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = Agreement.objects.none()
-    extra_prefetch = [Prefetch("takes_into_account", queryset=Agreement.objects.public())]
-
-
-class ReleaseViewSet(RecordViewSet):
-    """Published press releases, verbatim (Markdown); paragraphs are numbered from 1 in citations."""
-
-    kind = "releases"
-    serializer_class = ReleaseSerializer
-    filterset_class = EXPORTS[kind].filterset_class
-    queryset = PressRelease.objects.none()
+def viewset(kind: Kind) -> type[RecordViewSet]:
+    """The kind's endpoint: its public read, FilterSet and serializer (partnership/kinds.py)."""
+    return type(
+        f"{kind.model.__name__}ViewSet",
+        (RecordViewSet,),
+        {
+            "__doc__": kind.description,
+            "__module__": __name__,
+            "kind": kind,
+            "serializer_class": kind.serializer,
+            "filterset_class": kind.filterset_class,
+            "queryset": kind.model.objects.none(),
+        },
+    )
 
 
 def not_found(request, *args, **kwargs):
@@ -182,12 +141,5 @@ def not_found(request, *args, **kwargs):
 
 
 router = DefaultRouter()
-for prefix, viewset in [
-    ("meetings", MeetingViewSet),
-    ("officials", OfficialViewSet),
-    ("organisations", OrganisationViewSet),
-    ("areas", AreaViewSet),
-    ("agreements", AgreementViewSet),
-    ("releases", ReleaseViewSet),
-]:
-    router.register(prefix, viewset, basename=EXPORTS[prefix].api_basename)
+for _kind in KINDS.values():
+    router.register(_kind.collection, viewset(_kind), basename=_kind.key)

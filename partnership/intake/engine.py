@@ -1,23 +1,39 @@
-"""Release text → proposed records, for an editor to confirm or correct (issue 4).
+"""propose(): a release's text → the meeting and every record it mentions, matched to known ones.
 
-Pure functions over the text and the names already known: nothing here writes.
-Extraction is rule-based — honorific + name, titles around names, known spellings
-and aliases (matched by name key, so "Jenca" finds Miroslav Jenča and "SG Minh"
-finds Le Luong Minh), dates with their precision and the place of the meeting.
-Every proposed item carries the paragraph it came from (1 is the first) and the
-existing record it matches, or None when it would be new.
+Each paragraph is read once: spaCy splits it into words and sentences, the gazetteer finds every
+known name (and the shipped bodies and area vocabulary), and the readers in people, agreements,
+organisations and areas add what the gazetteer does not know. Nothing here writes.
 """
 
 from __future__ import annotations
 
-import datetime
+import bisect
+import functools
 import re
+from dataclasses import dataclass, field
 
 from ..dates import DatePrecision, PartialDate
 from ..names import name_key
+from ..vocabulary import concepts
+from . import areas as area_rules
+from .agreements import WORDS as DOCUMENT_WORDS
+from .agreements import DocumentMention, read_documents
+from .bodies import BODIES, Body
+from .gazetteer import Gazetteer, Hit, longest
 from .known import KnownNames
+from .organisations import (
+    SECRETARIAT,
+    bound_name,
+    bracketed_acronyms,
+    government_bodies,
+    government_body_spans,
+    is_place,
+    similar,
+)
 from .outcomes import extract_outcomes, extract_summary
+from .people import OfficialIndex, PeopleReader, PersonMention, name_words_of
 from .proposal import (
+    Candidate,
     Known,
     Mention,
     Proposal,
@@ -28,495 +44,613 @@ from .proposal import (
     ProposedOrganisation,
     ProposedPlace,
 )
-from .text import paragraphs, parse, sentence_spans
+from .text import Word, paragraphs, parse, sentence_spans, words
+from .when import find_dateline, find_dates
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+_MEETING_WORDS = re.compile(
+    r"\b(?:met|meet|meets|meeting|talks|consultations?|held|convened|hosted|took\splace|chaired|co-chaired"
+    r"|signed|signing|visit|visited|called\son|courtesy\scall|workshop|conference|summit|dialogue|forum"
+    r"|attended|opened|gathered|launched|seminar|retreat|session)\b",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(
+    r"\b(?:since|signed\sin|adopted\sin|established\sin|founded\sin|in\sthe\s\d{4}s)\b", re.IGNORECASE
+)
+_SIGNING = re.compile(r"\bsign(?:ed|ing|ature)?\b", re.IGNORECASE)
+_VENUE = re.compile(
+    r"\b(?:at|in)\sthe\s(?P<venue>[A-Z][\w’'-]*(?:\s(?:of|for|the|and|[A-Z][\w’'-]*)){0,7}"
+    r"\s(?:Secretariat|Centre|Center|Hall|Hotel|Building|Headquarters|House|Palace|Office|Complex|Room))\b"
+    r"(?:\sin\s(?P<city>[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}))?"
+)
+_VIRTUAL = re.compile(r"\b(?:virtual(?:ly)?|video\s?conferenc\w*|online\smeeting|via\s(?:zoom|webex|video))\b", re.I)
+_KINDS = [
+    ("summit", re.compile(r"\bSummit\b")),
+    ("ministerial", re.compile(r"\bMinisterial\b|\bMinisters'?\sMeeting\b|\bMinisters\b")),
+    ("working_level", re.compile(r"Secretariat-to-Secretariat|\bworking[- ]level\b|\bSenior\sOfficials\b", re.I)),
+    ("conference", re.compile(r"\b(?:workshop|conference|seminar|forum|symposium|dialogue|training)\b", re.I)),
 ]
-_MONTH = "(" + "|".join(MONTHS) + ")"
-_WORD = r"[^\W\d_][\w’'\-]*"  # a word starting with a letter (any script)
-_CAP = r"[A-Z0-9][\w’'\-]*"  # a capitalised word or a number like 2030 / Post-2015
-
-HONORIFICS = r"(?:H\.\s?E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Excellency|Dato’?'?|Datuk|Ambassador)"
-# Short forms that stand before a surname only: "SG Minh", "Assistant Secretary-General Jenča".
-SHORT_TITLES = r"(?:SG|ASG|DSG|USG|(?:Deputy |Assistant |Under-)?Secretary-General|Executive Secretary)"
-_NAME = rf"({_WORD}(?:\s+{_WORD}){{0,3}})"
-_HONORIFIC_NAME = re.compile(rf"(?<![\w.])({HONORIFICS})\s+{_NAME}")
-_SHORT_TITLE_NAME = re.compile(rf"(?<![\w-])(?:{SHORT_TITLES})\s+({_WORD})")
-
-_TITLE_HEAD = (
-    r"(?:(?:Deputy|Assistant|Under|Executive|Special|Permanent|Resident|Regional|Chief)[ -])*"
-    r"(?:Secretary-General|Secretary|Minister|Director-General|Director|Representative|Coordinator|Envoy"
-    r"|Ambassador|Chair|Chairman|Chairperson|President|Head|Commissioner|Administrator)"
-)
-_TITLE_TAIL = rf"(?:\s(?:for|of|to|on)\s(?:the\s)?{_CAP}(?:\s(?:(?:and|the|of|for|on|to)\s)*{_CAP})*)*"
-_TITLE = rf"(?:(?P<org>[A-Z]{{2,}})\s)?(?P<title>{_TITLE_HEAD}{_TITLE_TAIL}(?:\sand\s{_TITLE_HEAD}{_TITLE_TAIL})?)"
-_TITLE_BEFORE = re.compile(rf"{_TITLE},\s*$")
-_TITLE_AFTER = re.compile(rf"^,\s*(?:the\s)?{_TITLE}")
-
-_ACRONYM = re.compile(r"(?<![\w.])([A-Z]{2,})(?![\w.])")
-_NAME_WITH_ACRONYM = re.compile(rf"((?:{_CAP}|of|and|the|for)(?:\s(?:{_CAP}|of|and|the|for))*)\s\(([A-Z]{{2,}})\)")
-_SECRETARIAT = re.compile(r"(?<![\w-])((?:[A-Z]{2,}|[A-Z][a-z]+)(?:[ -][A-Z][\w-]*)*\sSecretariat)\b")
-ACRONYM_STOPWORDS = {"SG", "ASG", "DSG", "USG", "HE", "MR", "MS", "DR", "II", "III", "IV"}
-
-_AGREEMENT_WORDS = {
-    "Plan of Action": "plan_of_action",
-    "Memorandum of Understanding": "mou",
-    "Declaration": "declaration",
-    "Agreement": "agreement",
-    "Framework": "framework",
-    "Agenda": "framework",
-    "Vision": "framework",
-    "Goals": "framework",
-    "Blueprint": "plan",
-    "Roadmap": "plan",
-    "Work Plan": "plan",
-    "Action Plan": "plan",
-    "Charter": "agreement",
-    "Convention": "agreement",
-    "Treaty": "agreement",
-}
-_AGREEMENT = re.compile(
-    rf"((?:{_CAP}\s)*(?:{'|'.join(_AGREEMENT_WORDS)})"
-    rf"(?:\s(?:on|of|for|between|to)\s(?:the\s)?{_CAP}(?:\s(?:(?:and|the|of|for|on)\s)*{_CAP})*)*"
-    r"(?:\s\d{4}(?:-\d{4})?)?)"
-)
-_SIGNED = re.compile(r"^[^.]{0,80}?\bsigned\s(?:in|on)\s(\d{4})\b")
-
-_DATELINE = re.compile(rf"^([A-Z][A-Z .’'-]+),\s+(\d{{1,2}})\s{_MONTH},?\s(\d{{4}})\s*[-–—]+\s*")
-_DAY = re.compile(rf"\b(?:on\s)?(\d{{1,2}})\s{_MONTH}(?:,?\s(\d{{4}}))?\b")
-_MONTH_YEAR = re.compile(rf"\b(?:in|since|from|until|by|of)\s{_MONTH}\s(\d{{4}})\b")
-_YEAR = re.compile(r"\b(?:in|since|from|until|by)\s(\d{4})\b")
-_DECADE = re.compile(r"\b(?:the\s)?(\d{3}0)s\b")
-_VENUE = re.compile(rf"\bat\sthe\s({_CAP}(?:\s(?:(?:of|for|the|and)\s)*{_CAP})*)(?:\sin\s([A-Z][\w-]+))?")
-
-_AREA_RULES = [
-    # "under the political-security pillar"
-    re.compile(r"\bthe\s([a-z][\w-]+(?:\s[a-z][\w-]+)?)\spillar\b", re.IGNORECASE),
-    # "institutional collaboration is an important pillar"
-    re.compile(r"\b([a-z][\w-]+\s[a-z][\w-]+)\sis\san?\s(?:important\s|key\s|main\s)?(?:pillar|area|priority)\b"),
-]
-_AREA_HEAD_SUCH_AS = re.compile(r"\b([a-z][\w-]+\s[a-z][\w-]+)\ssuch\sas\s")
-_AREA_LIST_AFTER = re.compile(r"\b(?:cooperation|collaboration|work)\s(?:in|on)\s(?:the\s(?:areas?|fields?)\sof\s)?")
-_LIST_END = re.compile(
-    r"[.;:()]|,\s(?:including|which|and\s(?:agreed|discussed|welcomed))|\s(?:at|between|with|under|during)\s"
-)
-_AREA_STOPWORDS = {"the", "a", "an", "its", "their", "various", "other", "mutual", "interest"}
 
 
-# -- reading the text ---------------------------------------------------------
+# -- what the engine prepares once per set of known names --------------------------------
 
 
-def _contains_key(haystack_key: str, key: str) -> bool:
-    return bool(key) and f" {key} " in f" {haystack_key} "
+@dataclass
+class Prepared:
+    gazetteer: Gazetteer
+    officials: OfficialIndex
+    organisations: dict[str, list[Known]]
+    agreements: dict[str, list[Known]]
+    areas: dict[str, list[Known]]
+    concepts: dict[str, object]
+    concept_labels: dict[str, str]
+    known_org_names: dict[int, str]
+    known_agreement_names: dict[int, str]
+
+    def find(self, text: str) -> list[Hit]:
+        """Known names in the text: the shipped bodies and vocabulary, then the knowledge base's records."""
+        return [*shipped().find(text), *self.gazetteer.find(text)]
 
 
-def _spans_overlap(span, spans) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in spans)
+@functools.cache
+def shipped() -> Gazetteer:
+    """The bodies and the area vocabulary the engine ships with, built once per process."""
+    gazetteer = Gazetteer()
+    for body in BODIES:
+        gazetteer.add("body", body, [body.name, *([body.acronym] if body.acronym else []), *body.aliases])
+    for concept in concepts():
+        gazetteer.add("concept", concept, concept.labels())
+    return gazetteer
 
 
-def read_dateline(text: str) -> tuple[str, datetime.date | None, int]:
-    """('Jakarta', date(2015, 6, 30), length) from 'JAKARTA, 30 June 2015- ...'."""
-    match = _DATELINE.match(text.strip())
-    if not match:
-        return "", None, 0
-    place = match.group(1).strip().title()
-    day = datetime.date(int(match.group(4)), MONTHS.index(match.group(3)) + 1, int(match.group(2)))
-    return place, day, match.end()
+def _by_key(records: list[Known]) -> dict[str, list[Known]]:
+    index: dict[str, list[Known]] = {}
+    for record in records:
+        for key in record.keys:
+            index.setdefault(key, []).append(record)
+    return index
 
 
-def extract_dates(parts: list[str], dateline_date: datetime.date | None) -> list[ProposedDate]:
-    """Every date the text gives, as precisely as it gives it."""
-    found: list[ProposedDate] = []
-    for number, text in enumerate(parts, start=1):
-        taken: list[tuple[int, int]] = []
-        if number == 1 and dateline_date:
-            _, _, length = read_dateline(text)
-            found.append(ProposedDate(text[:length].strip(" -–—"), PartialDate(dateline_date, "day"), 1, "dateline"))
-            taken.append((0, length))
-        for pattern, precision in [
-            (_DAY, DatePrecision.DAY),
-            (_MONTH_YEAR, DatePrecision.MONTH),
-            (_YEAR, DatePrecision.YEAR),
-            (_DECADE, DatePrecision.DECADE),
-        ]:
-            for match in pattern.finditer(text):
-                if _spans_overlap(match.span(), taken):
-                    continue
-                value = _date_from_match(match, precision, dateline_date)
-                if value is None:
-                    continue
-                taken.append(match.span())
-                found.append(ProposedDate(match.group(0), value, number))
-    found.sort(key=lambda d: (d.paragraph, parts[d.paragraph - 1].find(d.text)))
-    return found
+def prepare(known: KnownNames) -> Prepared:
+    if "engine" in known.prepared:
+        return known.prepared["engine"]
+    gazetteer = Gazetteer()
+    for record in known.organisations:
+        gazetteer.add("organisation", record, record.labels or record.keys)
+    for record in known.agreements:
+        gazetteer.add("agreement", record, record.labels or record.keys)
+    for record in known.areas:
+        gazetteer.add("area", record, record.labels or record.keys)
+    vocabulary = {concept.slug: concept for concept in concepts()}
+    labels_by_official = {}
+    for record in known.officials:
+        labels = list(record.labels or record.keys)
+        labels_by_official[record.pk] = labels
+        gazetteer.add("official", record, [label for label in labels if len(name_words_of(label)) >= 2])
+    prepared = Prepared(
+        gazetteer=gazetteer,
+        officials=OfficialIndex.build(known.officials, labels_by_official),
+        organisations=_by_key(known.organisations),
+        agreements=_by_key(known.agreements),
+        areas=_by_key(known.areas),
+        concepts=vocabulary,
+        concept_labels={slug: name_key(c.label) for slug, c in vocabulary.items()},
+        known_org_names={r.pk: name_key(r.name) for r in known.organisations},
+        known_agreement_names={r.pk: name_key(r.name) for r in known.agreements},
+    )
+    known.prepared["engine"] = prepared
+    return prepared
 
 
-def _date_from_match(match, precision: str, dateline_date) -> PartialDate | None:
-    try:
-        if precision == DatePrecision.DAY:
-            day, month = int(match.group(1)), MONTHS.index(match.group(2)) + 1
-            if match.group(3):
-                return PartialDate(datetime.date(int(match.group(3)), month, day), precision)
-            if dateline_date is None:
-                return None
-            # A day without a year is the most recent such day up to the dateline.
-            value = datetime.date(dateline_date.year, month, day)
-            if value > dateline_date:
-                value = value.replace(year=dateline_date.year - 1)
-            return PartialDate(value, precision)
-        if precision == DatePrecision.MONTH:
-            return PartialDate(datetime.date(int(match.group(2)), MONTHS.index(match.group(1)) + 1, 1), precision)
-        if precision == DatePrecision.YEAR:
-            return PartialDate(datetime.date(int(match.group(1)), 1, 1), precision)
-        return PartialDate(datetime.date(int(match.group(1)), 1, 1), precision)
-    except ValueError:
-        return None
+def _unique(records: list[Known]) -> Known | None:
+    distinct = {record.pk: record for record in records}
+    return next(iter(distinct.values())) if len(distinct) == 1 else None
 
 
-def _clean_name(raw: str) -> str:
-    words = []
-    for word in raw.split():
-        if not word[0].isupper():
-            break
-        words.append(re.sub(r"[’']s$", "", word))
-        if re.search(r"[’']s$", word):
-            break
-    return " ".join(words)
+def _several(records: list[Known], reason: str) -> list[Candidate]:
+    distinct = {record.pk: record for record in records}
+    return [Candidate(r.pk, r.name, 1.0, reason) for r in distinct.values()] if len(distinct) > 1 else []
 
 
-def _split_title(match) -> tuple[str, str]:
-    """(title, organisation) from a title match: 'UN Assistant Secretary-General for X' → UN."""
-    title = match.group("title").strip()
-    organisation = match.group("org") or ""
-    if not organisation:
-        of = re.search(rf"\bof\s(?:the\s)?({_CAP}(?:\s{_CAP})*)", title)
-        organisation = of.group(1) if of else ""
-    return title, organisation
+# -- reading one paragraph ------------------------------------------------------------------
 
 
-def extract_officials(parts: list[str], known: KnownNames) -> tuple[list[ProposedOfficial], list[tuple]]:
-    """Officials named with an honorific (with titles around the name), then short and known references."""
-    officials: list[ProposedOfficial] = []
-    spans: list[tuple[int, int, int]] = []  # paragraph, start, end of each full name
+@dataclass
+class Paragraph:
+    number: int
+    text: str  # as paragraphs() returns it
+    blank: str  # the same, with the dateline (and a headline) blanked out
+    words: list[Word] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
 
-    def add(candidate: ProposedOfficial) -> ProposedOfficial:
-        for existing in officials:
-            same_match = candidate.match and existing.match and candidate.match.pk == existing.match.pk
-            if same_match or name_key(existing.name) == name_key(candidate.name):
-                existing.title = existing.title or candidate.title
-                existing.organisation = existing.organisation or candidate.organisation
-                existing.honorific = existing.honorific or candidate.honorific
-                return existing
-        officials.append(candidate)
-        return candidate
+    def sentence_of(self, position: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.sentences, (position, len(self.text) + 1)) - 1
+        return self.sentences[index] if 0 <= index < len(self.sentences) else (0, len(self.text))
 
-    surname_refs: list[tuple[str, int]] = []
-    for number, text in enumerate(parts, start=1):
-        position = 0
-        while match := _HONORIFIC_NAME.search(text, position):
-            name = _clean_name(match.group(2))
-            # Resume after the name itself: "H.E. A B and H.E. C D" holds two names.
-            position = match.start(2) + max(len(name), 1)
-            if not name:
-                continue
-            if len(name.split()) == 1:
-                surname_refs.append((name, number))
-                continue
-            honorific = re.sub(r"\s", "", match.group(1)) if match.group(1).startswith("H") else match.group(1)
-            title, organisation = "", ""
-            after = _TITLE_AFTER.match(text[match.start(2) + len(name) :])
-            before = _TITLE_BEFORE.search(text[: match.start()])
-            if after:
-                title, organisation = _split_title(after)
-            elif before:
-                title, organisation = _split_title(before)
-            spans.append((number, match.start(2), match.start(2) + len(name)))
-            add(
-                ProposedOfficial(
-                    name=name,
-                    paragraph=number,
-                    match=KnownNames.find(known.officials, name),
-                    honorific=honorific.rstrip(".") if honorific in {"Mr.", "Ms.", "Dr.", "Mrs."} else honorific,
-                    title=title,
-                    organisation=organisation,
-                )
-            )
-        for match in _SHORT_TITLE_NAME.finditer(text):
-            if match.group(1)[0].isupper():
-                surname_refs.append((_clean_name(match.group(1)), number))
-    # A surname alone ("Mr Jenca’s", "SG Minh") refers to someone already named, or to a known official.
-    for surname, number in surname_refs:
-        key = name_key(surname)
-        if any(name_key(o.name).split()[-1:] == [key] or (o.match and key in o.match.keys) for o in officials):
+
+class Spans:
+    """Character spans of one paragraph already taken by something: each check costs the span's length."""
+
+    def __init__(self, length: int):
+        self.mask = bytearray(length + 1)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) != -1
+
+    def covers(self, start: int, end: int) -> bool:
+        return end > start and self.mask.find(0, start, end) == -1
+
+    def crosses(self, start: int, end: int) -> bool:
+        """Does a taken span run over the edge of start..end (rather than lie inside it)?"""
+        mask = self.mask
+        return bool((start > 0 and mask[start - 1] and mask[start]) or (mask[end - 1] and mask[end]))
+
+    def first_after(self, start: int, end: int) -> int:
+        found = self.mask.find(1, start, end)
+        return end if found == -1 else found
+
+    @classmethod
+    def of(cls, length: int, spans) -> Spans:
+        made = cls(length)
+        for start, end in spans:
+            made.add(start, end)
+        return made
+
+
+@dataclass
+class Found:
+    organisations: list[tuple[Paragraph, int, int, str, str, Known | None, Body | None]] = field(default_factory=list)
+    documents: list[tuple[Paragraph, DocumentMention, Known | None]] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)
+    areas: list[tuple[Paragraph, int, int, str, Known | None, object]] = field(default_factory=list)
+    new_areas: list[tuple[Paragraph, int, int, str, str | None]] = field(default_factory=list)
+
+
+_AND_AFTER = re.compile(r"\s(?:and|with)\s(?:the\s)?")
+
+
+def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str, str], found: Found) -> None:
+    text = paragraph.blank
+    length = len(text)
+    doc = parse(text)
+    paragraph.words = words(doc)
+    paragraph.sentences = sentence_spans(doc)
+    hits = prepared.find(text)
+
+    # Documents first: their acronyms and the organisations named in their titles belong to them.
+    documents = read_documents(paragraph.words, text)
+    document_spans = Spans.of(length, [(d.start, d.end) for d in documents])
+    agreement_hits = longest([h for h in hits if h.of("agreement")])
+    by_document: dict[int, list[Hit]] = {}
+    starts_of_documents = [d.start for d in documents]
+    for hit in agreement_hits:
+        index = bisect.bisect_right(starts_of_documents, hit.start) - 1
+        if index >= 0 and hit.end <= documents[index].end:
+            by_document.setdefault(index, []).append(hit)
+        elif not document_spans.overlaps(hit.start, hit.end):
+            record = _unique([e.record for e in hit.of("agreement")])
+            if record:
+                found.documents.append((paragraph, DocumentMention(record.name, "", hit.start, hit.end), record))
+                document_spans.add(hit.start, hit.end)
+    for index, document in enumerate(documents):
+        inside = by_document.get(index, [])
+        whole = [e.record for h in inside for e in h.of("agreement") if h.end - h.start >= 0.6 * len(document.title)]
+        found.documents.append((paragraph, document, _unique(whole)))
+
+    # Organisations: "Full Name (ACRONYM)", the known and shipped ones, secretariats, bodies, bound acronyms.
+    taken = Spans(length)
+    venue_spans = [m.span("venue") for m in _VENUE.finditer(text)]
+    venues = Spans.of(length, venue_spans)
+    mine: list[tuple[int, int, str]] = []
+
+    def add_organisation(start, end, name, acronym="", record=None, body=None, around=False):
+        """around: the name may hold organisations already found ("UNFPA Asia and the Pacific Regional Office")."""
+        if is_place(name) or (venues.covers(start, end) and (start, end) not in venue_spans):
+            return
+        if document_spans.overlaps(start, end):
+            return
+        if taken.crosses(start, end) if around else taken.overlaps(start, end):
+            return
+        taken.add(start, end)
+        mine.append((start, end, name))
+        found.organisations.append((paragraph, start, end, name, acronym, record, body))
+
+    organisation_hits = longest([h for h in hits if h.of("organisation") or h.of("body")])
+    hit_ends = {hit.end: hit for hit in organisation_hits}
+    for raw_start, raw, acronym, end in bracketed_acronyms(text):
+        # "The ASEAN Secretariat and the UN Office on Drugs and Crime (UNODC)": the name starts after the other party.
+        for other in _AND_AFTER.finditer(raw):
+            if raw_start + other.start() in hit_ends:
+                raw, raw_start = raw[other.end() :], raw_start + other.end()
+                break
+        name = bound_name(raw, acronym, DOCUMENT_WORDS)
+        if name:
+            acronyms.setdefault(acronym, name)
+            add_organisation(raw_start + raw.rfind(name), end, name, acronym)
+    for hit in organisation_hits:
+        record = _unique([e.record for e in hit.of("organisation")])
+        body = next((e.record for e in hit.of("body")), None)
+        add_organisation(hit.start, hit.end, hit.text, "", record, body)
+    for match in SECRETARIAT.finditer(text):
+        if "-to-" not in match.group("name"):
+            add_organisation(match.start(), match.end(), match.group("name"))
+    position = 0
+    for start, end, head_end in government_body_spans(text):
+        if head_end <= position:
+            continue  # a head inside a body already read ("Department of the Ministry of ...")
+        bodies = government_bodies(text, start, end, head_end, taken)
+        for body_span in bodies:
+            add_organisation(*body_span, around=True)
+        position = max([position, *(body_end for _, body_end, _ in bodies)])
+    if acronyms:
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, list(acronyms)[:50])) + r")(?![\w-])")
+        for match in pattern.finditer(text):
+            add_organisation(match.start(), match.end(), match.group(0), match.group(0))
+
+    # People, with the organisations their posts name.
+    starts = {w.start: i for i, w in enumerate(paragraph.words)}
+    ends = {w.end: i for i, w in enumerate(paragraph.words)}
+    organisation_words = [(starts[a], ends[b] + 1, name) for a, b, name in mine if a in starts and b in ends]
+    reader = PeopleReader(paragraph.words, organisation_words, paragraph.number)
+    people = reader.read()
+    person_spans = Spans.of(length, [(m.start, m.end) for m in people])
+    for hit in longest([h for h in hits if h.of("official")]):
+        if not person_spans.overlaps(hit.start, hit.end) and not taken.overlaps(hit.start, hit.end):
+            first, last = starts.get(hit.start), ends.get(hit.end)
+            if first is not None and last is not None:
+                people.append(PersonMention(paragraph.words[first : last + 1], paragraph=paragraph.number))
+    found.people.extend(people)
+    blocked = Spans.of(length, [*reader.title_spans, *((m.start, m.end) for m in people)])
+    for start, end, _ in mine:
+        blocked.add(start, end)
+
+    # Areas: the vocabulary by any label, then topics listed beside them that it lacks.
+    area_hits = longest([h for h in hits if h.of("area") or h.of("concept")])
+    sentence_broader: dict[tuple[int, int], list[str | None]] = {}
+    for hit in area_hits:
+        if blocked.covers(hit.start, hit.end) or area_rules.is_ambiguous_here(text, hit.start, name_key(hit.text)):
             continue
-        record = KnownNames.find(known.officials, surname)
-        if record:
-            add(ProposedOfficial(name=record.name, paragraph=number, match=record))
-    # Known officials under any of their spellings, even without an honorific.
-    for number, text in enumerate(parts, start=1):
-        text_key = name_key(text)
-        for record in known.officials:
-            if any(_contains_key(text_key, key) for key in record.keys):
-                add(ProposedOfficial(name=record.name, paragraph=number, match=record))
-    return officials, spans
+        record = _unique([e.record for e in hit.of("area")])
+        concept = next((e.record for e in hit.of("concept")), None)
+        found.areas.append((paragraph, hit.start, hit.end, hit.text, record, concept))
+        broader = record.parent if record else (concept.broader if concept else None)
+        sentence_broader.setdefault(paragraph.sentence_of(hit.start), []).append(broader)
+    known = Spans.of(length, [(h.start, h.end) for h in area_hits])
+    known.mask = bytearray(a | b | c for a, b, c in zip(known.mask, blocked.mask, document_spans.mask, strict=True))
+    for start, end, topic in area_rules.listed_topics(text, known):
+        if known.overlaps(start, end) or is_place(topic):
+            continue
+        neighbours = sentence_broader.get(paragraph.sentence_of(start), [])
+        parent = area_rules.suggested_parent(topic, neighbours, prepared.concept_labels)
+        found.new_areas.append((paragraph, start, end, topic, parent))
 
 
-def extract_organisations(
-    parts: list[str], known: KnownNames, skip: list[tuple], dateline_length: int
-) -> list[ProposedOrganisation]:
-    found: list[ProposedOrganisation] = []
+# -- putting the release together ----------------------------------------------------------
 
-    def add(name: str, number: int, acronym: str = "") -> None:
-        record = KnownNames.find(known.organisations, name) or (
-            KnownNames.find(known.organisations, acronym) if acronym else None
+
+def _mention(paragraph: Paragraph, start: int, end: int) -> Mention:
+    return Mention(paragraph.number, start, end, paragraph.text[start:end])
+
+
+def _officials(found: Found, paragraphs_: list[Paragraph], prepared: Prepared) -> list[ProposedOfficial]:
+    """One proposed official per person: short mentions ('Mr Jenča', 'SG Minh') join the full name they refer to."""
+    people: list[dict] = []
+    by_paragraph = {p.number: p for p in paragraphs_}
+    ordered = sorted(found.people, key=lambda m: (m.paragraph, m.start))
+    full = [m for m in ordered if len(m.name_words) >= 2]
+    short = [m for m in ordered if len(m.name_words) == 1]
+
+    def words_of(mention: PersonMention) -> list[str]:
+        return name_key(mention.name).split()
+
+    def person_for(mention: PersonMention) -> dict | None:
+        mine = words_of(mention)
+        fits = [p for p in people if set(mine) <= set(p["words"])]
+        if not fits:
+            return None
+        return max(fits, key=lambda p: len(set(mine) & set(p["words"][-1:] + p["words"][:1])))
+
+    for mention in full:
+        person = next((p for p in people if p["words"] == words_of(mention)), None) or person_for(mention)
+        if person is None:
+            person = {"words": words_of(mention), "mentions": [], "first": mention}
+            people.append(person)
+        person["mentions"].append(mention)
+    for mention in short:
+        person = person_for(mention)
+        if person is None:
+            person = {"words": words_of(mention), "mentions": [], "first": mention}
+            people.append(person)
+        person["mentions"].append(mention)
+
+    proposed = []
+    for person in people:
+        first: PersonMention = person["first"]
+        mentions = sorted(person["mentions"], key=lambda m: (m.paragraph, m.start))
+        match, candidates = prepared.officials.match(first.name)
+        honorific = next((" ".join(m.honorifics) for m in mentions if m.honorifics), "")
+        title = next((m.title for m in mentions if m.title), "")
+        organisation = next((m.organisation for m in mentions if m.title and m.organisation), "")
+        proposed.append(
+            ProposedOfficial(
+                name=first.name,
+                paragraph=mentions[0].paragraph,
+                match=match,
+                honorific=honorific[:40],
+                title=title[:200],
+                organisation=organisation,
+                candidates=candidates,
+                mentions=[_mention(by_paragraph[m.paragraph], m.start, m.end) for m in mentions],
+            )
         )
-        keys = {name_key(name), name_key(acronym)} - {""}
-        for existing in found:
-            existing_keys = {name_key(existing.name), name_key(existing.acronym)} - {""}
-            if (record and existing.match and record.pk == existing.match.pk) or keys & existing_keys:
-                if acronym and not existing.acronym:
-                    existing.name, existing.acronym = (name, acronym) if name != acronym else (existing.name, acronym)
-                return
-        kind = "secretariat" if name.endswith("Secretariat") else "other"
-        parent = name.removesuffix(" Secretariat") if kind == "secretariat" else ""
-        found.append(ProposedOrganisation(name, number, record, acronym=acronym, parent=parent, kind=kind))
-
-    for number, text in enumerate(parts, start=1):
-        taken = [(start, end) for n, start, end in skip if n == number]
-        if number == 1:
-            taken.append((0, dateline_length))
-        for match in _NAME_WITH_ACRONYM.finditer(text):
-            words = match.group(1).split()
-            # "ASEAN and the United Nations Economic ... (ESCAP)": the name starts after the other party.
-            while words and (
-                words[0] in {"of", "and", "the", "for"}
-                or words[0][0].isdigit()
-                or (words[0].isupper() and len(words) > 1 and words[1] in {"and", "the", "of"})
-            ):
-                words = words[1:]
-            name = " ".join(words)
-            if any(word in _AGREEMENT_WORDS for word in words) or not words:
-                continue
-            add(name, number, match.group(2))
-            taken.append(match.span())
-        for match in _SECRETARIAT.finditer(text):
-            if not _spans_overlap(match.span(), taken):
-                add(match.group(1), number)
-        for match in _ACRONYM.finditer(text):
-            if match.group(1) not in ACRONYM_STOPWORDS and not _spans_overlap(match.span(), taken):
-                add(match.group(1), number, match.group(1))
-        text_key = name_key(text)
-        for record in known.organisations:
-            if any(_contains_key(text_key, key) for key in record.keys):
-                add(record.name, number)
-    return found
+    return proposed
 
 
-def _list_items(text: str) -> list[str]:
-    end = _LIST_END.search(text)
-    text = text[: end.start()] if end else text
-    items = re.split(r",\s|\sand\s|\sor\s", text)
-    result = []
-    for item in items:
-        words = [w for w in item.strip().split() if w]
-        while words and words[0].lower() in _AREA_STOPWORDS:
-            words = words[1:]
-        if 1 <= len(words) <= 4 and words[0][0].isalpha():
-            result.append(" ".join(words))
-    return result
+def _organisations(found: Found, prepared: Prepared) -> list[ProposedOrganisation]:
+    proposed: dict[str, ProposedOrganisation] = {}
+    aliases: dict[str, str] = {}
+    for paragraph, start, end, text, acronym, record, body in found.organisations:
+        name = body.name if body else text
+        acronym = acronym or (body.acronym if body else "")
+        keys = {name_key(name), name_key(acronym), name_key(text)} - {""}
+        if record is None:
+            record = _unique([r for key in keys for r in prepared.organisations.get(key, [])])
+        if record is None and body is not None:
+            body_keys = {name_key(label) for label in [body.name, body.acronym, *body.aliases] if label}
+            record = _unique([r for key in body_keys for r in prepared.organisations.get(key, [])])
+        slot = f"record:{record.pk}" if record else next((aliases[k] for k in keys if k in aliases), None)
+        slot = slot or f"name:{name_key(name)}"
+        item = proposed.get(slot)
+        if item is None:
+            candidates = []
+            if record is None:
+                candidates = [
+                    Candidate(pk, prepared.known_org_names.get(pk, ""), score, "a similar name")
+                    for pk, score in similar(name, prepared.known_org_names)
+                ]
+            kind = body.kind if body else ("secretariat" if name.endswith("Secretariat") else "other")
+            parent = body.parent if body else (name.removesuffix(" Secretariat") if kind == "secretariat" else "")
+            item = ProposedOrganisation(
+                record.name if record else name,
+                paragraph.number,
+                record,
+                acronym=acronym,
+                parent=parent,
+                kind=kind,
+                candidates=candidates,
+            )
+            proposed[slot] = item
+        elif acronym and not item.acronym:
+            item.acronym = acronym
+        for key in keys:
+            aliases.setdefault(key, slot)
+        item.mentions.append(_mention(paragraph, start, end))
+    return list(proposed.values())
 
 
-def extract_areas(parts: list[str], known: KnownNames) -> list[ProposedArea]:
-    """Areas named by the rules (pillars, lists after 'such as' or 'cooperation in'), and known areas."""
-    found: list[ProposedArea] = []
-
-    def add(name: str, number: int) -> None:
-        record = KnownNames.find(known.areas, name)
-        for existing in found:
-            if (record and existing.match and existing.match.pk == record.pk) or name_key(existing.name) == name_key(
-                name
-            ):
-                return
-        found.append(ProposedArea(name[0].upper() + name[1:], number, record))
-
-    for number, text in enumerate(parts, start=1):
-        for rule in _AREA_RULES:
-            for match in rule.finditer(text):
-                add(match.group(1), number)
-        for match in _AREA_HEAD_SUCH_AS.finditer(text):
-            add(match.group(1), number)
-            for item in _list_items(text[match.end() :]):
-                add(item, number)
-        for match in _AREA_LIST_AFTER.finditer(text):
-            for item in _list_items(text[match.end() :]):
-                add(item, number)
-        text_key = name_key(text)
-        for record in known.areas:
-            if any(_contains_key(text_key, key) for key in record.keys):
-                add(record.name, number)
-    return found
+def _areas(found: Found, prepared: Prepared) -> list[ProposedArea]:
+    proposed: dict[str, ProposedArea] = {}
+    for paragraph, start, end, _text, record, concept in found.areas:
+        if record is None and concept is not None:
+            record = _unique(prepared.areas.get(name_key(concept.label), []))
+        slot = f"record:{record.pk}" if record else f"concept:{concept.slug}"
+        if slot not in proposed:
+            proposed[slot] = ProposedArea(
+                record.name if record else concept.label,
+                paragraph.number,
+                record,
+                suggested_parent=None if record else concept.broader,
+            )
+        proposed[slot].mentions.append(_mention(paragraph, start, end))
+    for paragraph, start, end, topic, parent in found.new_areas:
+        slot = f"name:{name_key(topic)}"
+        if slot not in proposed:
+            candidates = [
+                Candidate(r.pk, r.name, score, "a similar label") for r, score in _similar_areas(topic, prepared)
+            ]
+            proposed[slot] = ProposedArea(
+                topic[0].upper() + topic[1:], paragraph.number, None, candidates=candidates, suggested_parent=parent
+            )
+        proposed[slot].mentions.append(_mention(paragraph, start, end))
+    return list(proposed.values())
 
 
-def _agreement_kind(title: str) -> str:
-    for word, kind in _AGREEMENT_WORDS.items():
-        if word in title:
+def _similar_areas(topic: str, prepared: Prepared) -> list[tuple[Known, float]]:
+    names = {key: records[0] for key, records in prepared.areas.items()}
+    matches = similar(topic, dict(enumerate(names)), cutoff=85)
+    keys = list(names)
+    return [(names[keys[i]], score) for i, score in matches]
+
+
+def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | None) -> list[ProposedAgreement]:
+    proposed: list[ProposedAgreement] = []
+    for paragraph, document, record in found.documents:
+        keys = {name_key(document.title), name_key(document.acronym)} - {""}
+        if record is None:
+            record = _unique([r for key in keys for r in prepared.agreements.get(key, [])])
+        signed = _signed(paragraph, document, meeting_date)
+        key = name_key(document.title)
+        item = next(
+            (
+                a
+                for a in proposed
+                if (record and a.match and a.match.pk == record.pk)
+                or (not (record and a.match) and (name_key(a.name).startswith(key) or key.startswith(name_key(a.name))))
+            ),
+            None,
+        )
+        if item is None:
+            candidates = []
+            if record is None:
+                candidates = [
+                    Candidate(pk, prepared.known_agreement_names.get(pk, ""), score, "a similar title")
+                    for pk, score in similar(document.title, prepared.known_agreement_names)
+                ]
+            item = ProposedAgreement(
+                record.name if record else document.title,
+                paragraph.number,
+                record,
+                kind=document.kind or "other",
+                signed=signed,
+                candidates=candidates,
+            )
+            proposed.append(item)
+        else:
+            if record is None and item.match is None and len(key) > len(name_key(item.name)):
+                item.name = document.title
+            item.signed = item.signed or signed
+        item.mentions.append(_mention(paragraph, document.start, document.end))
+    return proposed
+
+
+def _signed(paragraph: Paragraph, document: DocumentMention, meeting_date: PartialDate | None) -> PartialDate | None:
+    """When the document was signed: a date in its sentence beside 'signed', else the meeting's day if signed there."""
+    start, end = paragraph.sentence_of(document.start)
+    sentence = paragraph.blank[start:end]
+    if not _SIGNING.search(sentence):
+        return None
+    after = sentence[document.end - start :]
+    year = re.match(r"^,?\s(?:was\s)?signed\sin\s((?:19|20)\d{2})\b", after)
+    if year:
+        return PartialDate.parse(year.group(1))
+    dates = [d for d in find_dates(sentence, meeting_date.date if meeting_date else None, sentence) if not d.relative]
+    if dates:
+        return dates[0].date
+    return meeting_date
+
+
+def _kind(text: str, officials: int) -> str:
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
             return kind
-    return "other"
+    return "bilateral" if officials == 2 else "other"
 
 
-def extract_agreements(parts: list[str], known: KnownNames) -> list[ProposedAgreement]:
-    found: list[ProposedAgreement] = []
-
-    def add(title: str, number: int, signed: PartialDate | None) -> None:
-        record = KnownNames.find(known.agreements, title)
-        key = name_key(title)
-        for existing in found:
-            existing_key = name_key(existing.name)
-            same_record = record and existing.match and existing.match.pk == record.pk
-            # "Joint Declaration on X" and "Joint Declaration on X between A and B" are one agreement.
-            if same_record or existing_key.startswith(key) or key.startswith(existing_key):
-                if len(key) > len(existing_key) and (record is None or existing.match is None or same_record):
-                    existing.name = title
-                existing.match = existing.match or record
-                existing.signed = existing.signed or signed
-                return
-        found.append(ProposedAgreement(title, number, record, kind=_agreement_kind(title), signed=signed))
-
-    for number, text in enumerate(parts, start=1):
-        for match in _AGREEMENT.finditer(text):
-            words = match.group(1).split()
-            # Drop a leading article or possessive: "The Joint ...", "the UN’s Post-2015 ...".
-            for index in range(len(words) - 1, -1, -1):
-                if re.search(r"[’']s$", words[index]):
-                    words = words[index + 1 :]
-                    break
-            while words and words[0] in {"The", "A", "An", "Both", "This"}:
-                words = words[1:]
-            if not words:
-                continue
-            signed_match = _SIGNED.match(text[match.end() :])
-            signed = PartialDate(datetime.date(int(signed_match.group(1)), 1, 1), "year") if signed_match else None
-            add(" ".join(words), number, signed)
-        text_key = name_key(text)
-        for record in known.agreements:
-            if any(_contains_key(text_key, key) for key in record.keys):
-                add(record.name, number, None)
-    return found
-
-
-def extract_places(parts: list[str], dateline_place: str, meeting_paragraph: int) -> list[ProposedPlace]:
-    places = [ProposedPlace("", dateline_place, 1, "dateline")] if dateline_place else []
-    for number, text in enumerate(parts, start=1):
-        for match in _VENUE.finditer(text):
-            venue = match.group(1)
-            if venue.split()[-1] in {"Summit", "Meeting", "Conference"} or re.match(r"\d", venue):
-                continue
-            role = "meeting" if number == meeting_paragraph else "mention"
-            places.append(ProposedPlace(venue, match.group(2) or dateline_place, number, role))
-    return places
-
-
-def _release_title(text_after_dateline: str) -> str:
-    sentence = re.split(r"(?<=[.!?])\s", text_after_dateline.strip(), maxsplit=1)[0].rstrip(".")
-    # Headlines stop before the framing clause ("... within the framework of ...").
-    short = re.split(r"\s(?:within|during|at|on|following)\s", sentence, maxsplit=1)[0]
-    return (short if len(short) >= 20 else sentence)[:300]
+def _sentence_text(paragraph: Paragraph, start: int, end: int) -> str:
+    return paragraph.blank[start:end].strip()
 
 
 def propose(text: str, known: KnownNames | None = None) -> Proposal:
     """Read a release and propose the meeting and every record it mentions, matched to known ones."""
     known = known or KnownNames()
+    prepared = prepare(known)
     parts = paragraphs(text)
-    dateline_place, dateline_date, dateline_length = read_dateline(parts[0] if parts else "")
-    dates = extract_dates(parts, dateline_date)
-    if dateline_length:
-        # Blank the dateline (keeping offsets) so "JAKARTA, 30 June 2015-" reads as no name.
-        parts = [" " * dateline_length + parts[0][dateline_length:], *parts[1:]]
+    dateline, headline = find_dateline(parts)
+    reference = dateline.date if dateline else None
+    body_from = dateline.paragraph if dateline else 1
+    readers = []
+    for number, part in enumerate(parts, start=1):
+        blank = part
+        if dateline and number == dateline.paragraph:
+            # The headline and the dateline are not sentences of the body: keep offsets, blank the text.
+            blank = " " * dateline.end + part[dateline.end :]
+        readers.append(Paragraph(number, part, blank))
 
-    # The meeting is on the first full date other than the dateline, preferring a sentence about a meeting.
-    day_dates = [d for d in dates if d.role != "dateline" and d.date.precision == DatePrecision.DAY]
-    meeting_words = re.compile(r"\b(?:meeting|met|meets|talks|consultations?)\b", re.IGNORECASE)
-    meeting = next(
-        (d for d in day_dates if meeting_words.search(_sentence_around(parts[d.paragraph - 1], d.text))),
-        day_dates[0] if day_dates else None,
-    )
-    if meeting:
-        meeting.role = "meeting"
-    meeting_date = meeting.date if meeting else (PartialDate(dateline_date, "day") if dateline_date else None)
-    meeting_paragraph = meeting.paragraph if meeting else 1
+    found = Found()
+    acronyms: dict[str, str] = {}
+    for paragraph in readers:
+        _read_paragraph(paragraph, prepared, acronyms, found)
 
-    officials, name_spans = extract_officials(parts, known)
-    organisations = extract_organisations(parts, known, name_spans, dateline_length)
-    areas = extract_areas(parts, known)
-    agreements = extract_agreements(parts, known)
-    places = extract_places(parts, dateline_place, meeting_paragraph)
-    venue_place = next((p for p in places if p.role == "meeting"), None)
+    # Dates, each read in its sentence; the meeting's own date is the first in a sentence about the meeting.
+    dates: list[ProposedDate] = []
+    if dateline:
+        place_text = parts[dateline.paragraph - 1][dateline.start : dateline.end].strip(" -–—:")
+        dates.append(
+            ProposedDate(place_text, PartialDate(dateline.date, DatePrecision.DAY), dateline.paragraph, "dateline")
+        )
+    meeting_date, meeting_paragraph, fallback = None, body_from, None
+    for paragraph in readers[body_from - 1 :]:
+        for start, end in paragraph.sentences:
+            sentence = paragraph.blank[start:end]
+            for found_date in find_dates(sentence, reference, sentence):
+                item = ProposedDate(found_date.text, found_date.date, paragraph.number)
+                dates.append(item)
+                before = sentence[: found_date.start]
+                history = _HISTORY.search(sentence[max(0, found_date.start - 24) : found_date.end])
+                if found_date.date.precision not in (DatePrecision.DAY, DatePrecision.MONTH) or history:
+                    continue
+                if reference and found_date.date.date > reference and not _future(sentence):
+                    continue
+                if reference and not -180 <= (found_date.date.date - reference).days <= 90:
+                    continue  # years before the dateline: history the release recalls
+                if meeting_date is None and _MEETING_WORDS.search(sentence) and not before.rstrip().endswith("("):
+                    meeting_date, meeting_paragraph = item, paragraph.number
+                fallback = fallback or item
+    chosen = meeting_date or fallback
+    if chosen:
+        chosen.role = "meeting"
+        meeting = chosen.date
+        meeting_paragraph = chosen.paragraph
+    else:
+        meeting = PartialDate(reference, DatePrecision.DAY) if reference else None
 
-    # An organisation's name can also read as an area or agreement ("ASEAN Community"): organisations win.
-    organisation_keys = {name_key(o.name) for o in organisations} | {name_key(o.acronym) for o in organisations}
-    areas = [a for a in areas if name_key(a.name) not in organisation_keys]
+    officials = _officials(found, readers, prepared)
+    organisations = _organisations(found, prepared)
+    areas = _areas(found, prepared)
+    agreements = _agreements(found, prepared, meeting)
 
-    sentences = [
-        (number, text[start:end])
-        for number, text in enumerate(parts, start=1)
-        for start, end in sentence_spans(parse(text))
-        if text[start:end].strip()
+    body_sentences = [
+        (p.number, _sentence_text(p, s, e))
+        for p in readers[body_from - 1 :]
+        for s, e in p.sentences
+        if _sentence_text(p, s, e)
     ]
-    for item in [*officials, *organisations, *areas, *agreements]:
-        item.mentions = _mentions(parts, [item.name, getattr(item, "acronym", "")])
+    release_title = headline or _lead_title(body_sentences)
+    venue, city = "", dateline.place if dateline else ""
+    places = [ProposedPlace("", dateline.place, dateline.paragraph, "dateline")] if dateline else []
+    for paragraph in readers[body_from - 1 :]:
+        for match in _VENUE.finditer(paragraph.blank):
+            role = "meeting" if not venue else "mention"
+            place = ProposedPlace(match.group("venue"), match.group("city") or city, paragraph.number, role)
+            places.append(place)
+            if role == "meeting":
+                venue, city = place.venue, place.city
+    if not venue and _VIRTUAL.search(" ".join(s for _, s in body_sentences[:4])):
+        venue = "Videoconference"
     names = [o.name for o in officials[:2]]
-    release_title = _release_title(parts[0][dateline_length:]) if parts else ""
     return Proposal(
         release_title=release_title,
-        dateline_place=dateline_place,
-        dateline_date=dateline_date,
-        meeting_title=" meets ".join(names) if len(names) == 2 else release_title,
-        meeting_date=meeting_date,
+        dateline_place=dateline.place if dateline else "",
+        dateline_date=reference,
+        meeting_title=" meets ".join(names) if len(names) == 2 and len(officials) == 2 else release_title,
+        meeting_date=meeting,
         meeting_paragraph=meeting_paragraph,
-        venue=venue_place.venue if venue_place else "",
-        city=venue_place.city if venue_place else dateline_place,
-        meeting_kind="bilateral" if len(officials) == 2 else "other",
+        venue=venue[:200],
+        city=city[:100],
+        meeting_kind=_kind(" ".join(s for _, s in body_sentences[:3]) + " " + headline, len(officials)),
         officials=officials,
         organisations=organisations,
         areas=areas,
         agreements=agreements,
         dates=dates,
         places=places,
-        summary=extract_summary(sentences),
-        outcomes=extract_outcomes(sentences),
+        summary=extract_summary(body_sentences),
+        outcomes=extract_outcomes(body_sentences),
     )
 
 
-def _mentions(parts: list[str], names: list[str]) -> list[Mention]:
-    found = []
-    for number, text in enumerate(parts, start=1):
-        for name in filter(None, names):
-            found.extend(
-                Mention(number, m.start(), m.end(), m.group(0))
-                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
-            )
-    return sorted(found, key=lambda m: (m.paragraph, m.start))
+def _future(sentence: str) -> bool:
+    return bool(re.search(r"\b(?:will|shall|upcoming|forthcoming|scheduled)\b", sentence, re.IGNORECASE))
 
 
-def _sentence_around(text: str, phrase: str) -> str:
-    index = text.find(phrase)
-    if index < 0:
+def _lead_title(sentences: list[tuple[int, str]]) -> str:
+    """Without a headline: the lead sentence, cut before its framing clause."""
+    if not sentences:
         return ""
-    start = max(text.rfind(". ", 0, index), 0)
-    end = text.find(". ", index)
-    return text[start : end if end >= 0 else len(text)]
+    sentence = sentences[0][1].rstrip(".")
+    short = re.split(r"\s(?:within|during|at|on|following)\s", sentence, maxsplit=1)[0]
+    return (short if len(short) >= 20 else sentence)[:300]
+
+
+def read_dateline(text: str):
+    """('Jakarta', date(2015, 6, 30), end offset) from a release starting 'JAKARTA, 30 June 2015- ...'."""
+    dateline, _ = find_dateline(paragraphs(text))
+    if dateline is None:
+        return "", None, 0
+    return dateline.place, dateline.date, dateline.end
 
 
 def find_name_duplicates(records: list[Known], names: list[str]) -> list[Known]:

@@ -1,7 +1,7 @@
 """What came of the meeting: sentences that say what was agreed, adopted, welcomed, decided or discussed.
 
-A sentence gives at most one outcome, of the kind of its first reporting verb; the text is the
-sentence as the release words it. The summary is the release's lead: its first sentence after
+A sentence gives an outcome for each kind of reporting verb in it; the text is the sentence as
+the release words it. The summary is the release's lead: its first sentence after
 the dateline, with the next one when the first is short.
 """
 
@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import re
 
-from ..models import OutcomeKind
 from .proposal import ProposedOutcome, ProposedSummary
 
-# Reporting verbs → outcome kind. Adopting, deciding, endorsing and signing are things agreed.
+# Reporting verbs → outcome kind (OutcomeKind values). Adopting, deciding, endorsing and signing are things agreed.
 _VERBS = [
-    (r"agreed|agree|adopted|adopt|decided|endorsed|approved|signed|concluded", OutcomeKind.AGREED),
-    (r"reaffirmed|reaffirm|reiterated|reiterate|renewed their commitment|recommitted", OutcomeKind.REAFFIRMED),
-    (r"welcomed|welcome[sd]?\s(?:the|this|that|progress)|commended|lauded", OutcomeKind.WELCOMED),
+    (r"agreed|agree|adopted|adopt|decided|endorsed|approved|signed", "agreed"),
+    (r"reaffirmed|reaffirm|reiterated|reiterate|renewed their commitment|recommitted", "reaffirmed"),
+    (r"welcomed|welcome[sd]?\s(?:the|this|that|progress)|commended|lauded", "welcomed"),
     (
         r"expressed\s(?:\w+\s){0,2}(?:appreciation|gratitude|thanks)|thanked|appreciated|conveyed\s(?:\w+\s)?gratitude",
-        OutcomeKind.APPRECIATED,
+        "appreciated",
     ),
-    (r"look(?:ed|s)?\sforward", OutcomeKind.LOOKED_FORWARD),
+    (r"look(?:ed|s)?\sforward", "looked_forward"),
     (
         r"discussed|exchanged\s(?:\w+\s){0,2}views|exchanges?\sof\sviews|held\s(?:\w+\s){0,2}discussions?|deliberated|reviewed|explored|took\sstock|shared\s(?:\w+\s){0,2}"
         r"(?:updates|experiences|views)|touched\s(?:up)?on",
-        OutcomeKind.DISCUSSED,
+        "discussed",
     ),
 ]
 _ALTERNATIVES = "|".join(f"(?P<k{index}>{pattern})" for index, (pattern, _) in enumerate(_VERBS))
@@ -36,26 +35,27 @@ _NOT_A_VERB_BEFORE = re.compile(r"(?:\b(?:the|an?|its|their|mutually|newly|joint
 _HISTORY_AFTER = re.compile(r"\s(?:in|since)\s(?:\d{4}|the\s\d{4}s)\b")
 
 
-def outcome_kind(sentence: str) -> str | None:
-    """The kind of the first reporting verb in the sentence, or None."""
+def outcome_kinds(sentence: str) -> list[str]:
+    """The kinds of the sentence's reporting verbs, each once, in the order written."""
+    kinds: list[str] = []
     for match in _VERB.finditer(sentence):
         if _NOT_A_VERB_BEFORE.search(sentence[max(0, match.start() - 12) : match.start()]):
             continue
         if _HISTORY_AFTER.match(sentence, match.end()):
             continue
         index = next(int(name[1:]) for name, value in match.groupdict().items() if value)
-        return _VERBS[index][1].value
-    return None
+        if _VERBS[index][1] not in kinds:
+            kinds.append(_VERBS[index][1])
+    return kinds
 
 
 def extract_outcomes(sentences: list[tuple[int, str]]) -> list[ProposedOutcome]:
-    """One outcome per sentence that reports one, in the order of the text."""
-    found = []
-    for paragraph, sentence in sentences:
-        kind = outcome_kind(sentence)
-        if kind:
-            found.append(ProposedOutcome(kind=kind, text=sentence.strip(), paragraph=paragraph))
-    return found
+    """An outcome per reporting verb of each sentence ("discussed X and agreed Y" gives two), in text order."""
+    return [
+        ProposedOutcome(kind=kind, text=sentence.strip(), paragraph=paragraph)
+        for paragraph, sentence in sentences
+        for kind in outcome_kinds(sentence)
+    ]
 
 
 def extract_summary(sentences: list[tuple[int, str]]) -> ProposedSummary | None:

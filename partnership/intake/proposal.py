@@ -23,6 +23,7 @@ class Known:
     slug: str
     keys: frozenset[str]
     parent: str | None = None  # slug of the broader record (areas)
+    labels: tuple[str, ...] = ()  # the names as written (name, aliases, acronym, short title)
 
     def as_json(self) -> dict:
         return {"id": self.pk, "name": self.name, "slug": self.slug}

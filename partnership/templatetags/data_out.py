@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from partnership import citations
+from partnership.kinds import BY_COLLECTION, BY_MODEL
 
 register = template.Library()
 
@@ -24,11 +25,19 @@ def cite_this(context, record):
     url, citable = _citable(context, record)
     return {
         "url": url,
+        "api_url": _api_url(context, record),
         "filename": citations.bibtex_key(citable),
         "plain_text": citations.plain_text(citable),
         "bibtex": citations.bibtex(citable),
         "csl_json": citations.csl_json(citable),
     }
+
+
+def _api_url(context, record) -> str:
+    """The record's JSON in the API (the same public record, linked to the others by API URL)."""
+    path = reverse(f"api:{BY_MODEL[type(record)].key}-detail", kwargs={"slug": record.slug})
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
@@ -47,9 +56,7 @@ def _filter_query(request, kind: str) -> str:
     """The page's filter parameters (not its page number), as a query string."""
     if request is None:
         return ""
-    from partnership.exports import EXPORTS
-
-    allowed = set(EXPORTS[kind].filterset_class.base_filters)
+    allowed = set(BY_COLLECTION[kind].filterset_class.base_filters)
     pairs = [(key, value) for key, values in request.GET.lists() if key in allowed for value in values if value != ""]
     return f"?{urlencode(pairs)}" if pairs else ""
 
@@ -57,16 +64,14 @@ def _filter_query(request, kind: str) -> str:
 @register.inclusion_tag("includes/data_out_links.html", takes_context=True)
 def data_out_links(context, kind: str):
     """CSV, JSON, Atom and API links for the list of `kind` as it is filtered on this page."""
-    from partnership.exports import EXPORTS
-    from partnership.feeds import FEEDS
-
+    record_kind = BY_COLLECTION[kind]
     query = _filter_query(context.get("request"), kind)
     links = {
         "csv": reverse("partnership:export-csv", kwargs={"kind": kind}) + query,
         "json": reverse("partnership:export-json", kwargs={"kind": kind}) + query,
-        "api": reverse(f"api:{EXPORTS[kind].api_basename}-list") + query,
+        "api": reverse(f"api:{record_kind.key}-list") + query,
     }
-    if kind in FEEDS:
+    if record_kind.feed:
         links["feed"] = reverse(f"partnership:feed-{kind}") + query
     return {"links": links, "kind": kind}
 

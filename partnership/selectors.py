@@ -1,0 +1,228 @@
+"""Public reads, each written once: the pages, the exports, the API and the feeds call these.
+
+Every read starts from a model's `public()` (partnership/models.py), and every related
+list a page, a row or a document shows is prefetched through `public()` into a
+`public_...` attribute. A template or serializer that reads a relation without these
+prefetches gets an AttributeError, never a draft's fact.
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .dataset import dataset_json, dump_dataset
+from .models import (
+    Agreement,
+    CooperationArea,
+    Meeting,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Outcome,
+    Participation,
+    Post,
+    PressRelease,
+    Relationship,
+)
+
+# Detail pages show the latest related meetings and link to the filtered list for the rest.
+DETAIL_LIMIT = 50
+
+
+def _public(relation: str, queryset: QuerySet) -> Prefetch:
+    return Prefetch(relation, queryset=queryset, to_attr=f"public_{relation}")
+
+
+# -- the related lists, as public prefetches ------------------------------------------
+
+
+def outcome_links() -> list[Prefetch]:
+    return [_public("areas", CooperationArea.objects.public()), _public("agreements", Agreement.objects.public())]
+
+
+def meeting_links() -> list[Prefetch]:
+    """A meeting's public participants, organisations, areas, agreements and outcomes."""
+    return [
+        _public(
+            "participations", Participation.objects.public().with_public_post().select_related("official", "source")
+        ),
+        _public("organisation_links", MeetingOrganisation.objects.public().select_related("organisation", "source")),
+        _public("area_links", MeetingArea.objects.public().select_related("area", "source").order_by("area__name")),
+        _public("agreement_links", MeetingAgreement.objects.public().select_related("agreement", "source")),
+        _public("outcomes", Outcome.objects.public().select_related("source").prefetch_related(*outcome_links())),
+    ]
+
+
+def official_posts() -> Prefetch:
+    return _public("posts", Post.objects.public().select_related("organisation", "source"))
+
+
+def agreement_links() -> list[Prefetch]:
+    """An agreement's public parties, areas and the public agreements it takes into account."""
+    return [
+        _public("parties", Organisation.objects.public()),
+        _public("areas", CooperationArea.objects.public()),
+        _public("takes_into_account", Agreement.objects.public()),
+    ]
+
+
+# -- lists: one public QuerySet per kind (pages, exports, API, feeds, sitemap) --------
+
+
+def meetings() -> QuerySet:
+    return Meeting.objects.public().select_related("source", "venue_record", "city_record")
+
+
+def meetings_with_links() -> QuerySet:
+    return meetings().prefetch_related(*meeting_links())
+
+
+def officials() -> QuerySet:
+    return Official.objects.public().prefetch_related(official_posts())
+
+
+def _public_parent(model) -> Prefetch:
+    """The parent, read as None when the public may not see it."""
+    return Prefetch("parent", queryset=model.objects.public())
+
+
+def organisations() -> QuerySet:
+    return Organisation.objects.public().prefetch_related(_public_parent(Organisation))
+
+
+def areas() -> QuerySet:
+    return CooperationArea.objects.public().prefetch_related(_public_parent(CooperationArea))
+
+
+def agreements() -> QuerySet:
+    return Agreement.objects.public().select_related("source").prefetch_related(*agreement_links())
+
+
+def agreements_with_counts() -> QuerySet:
+    """Agreements with how many public meetings referred to each."""
+    links = MeetingAgreement.objects.public().values("pk")
+    return agreements().annotate(meeting_count=Count("meeting_links", filter=Q(meeting_links__in=links)))
+
+
+def releases() -> QuerySet:
+    return PressRelease.objects.published().select_related("publisher")
+
+
+# -- pages: one record with everything its page shows ---------------------------------
+
+
+def home_counts() -> list[tuple[str, int, str]]:
+    return [
+        ("Meetings", meetings().count(), "partnership:meeting-list"),
+        ("Officials", Official.objects.public().count(), "partnership:official-list"),
+        ("Organisations", Organisation.objects.public().count(), "partnership:organisation-list"),
+        ("Cooperation areas", CooperationArea.objects.public().count(), "partnership:area-list"),
+        ("Agreements", Agreement.objects.public().count(), "partnership:agreement-list"),
+        ("Press releases", releases().count(), "partnership:release-list"),
+    ]
+
+
+def meeting_page(slug: str) -> dict:
+    return {"meeting": get_object_or_404(meetings_with_links(), slug=slug)}
+
+
+def _latest_links(links: QuerySet) -> QuerySet:
+    """The latest of a record's public facts at meetings, newest meeting first."""
+    return links.select_related("meeting", "source").order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+
+
+def official_page(slug: str) -> dict:
+    official = get_object_or_404(Official.objects.public(), slug=slug)
+    return {
+        "official": official,
+        "posts": official.posts.public().select_related("organisation", "source"),
+        "participations": _latest_links(Participation.objects.public().with_public_post().filter(official=official)),
+        "limit": DETAIL_LIMIT,
+    }
+
+
+def _only_public(records: list) -> list:
+    """Those of records (of one kind) that the public may see, in their order."""
+    if not records:
+        return []
+    public = set(type(records[0]).objects.public().filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True))
+    return [record for record in records if record.pk in public]
+
+
+def organisation_page(slug: str) -> dict:
+    organisation = get_object_or_404(organisations(), slug=slug)
+    public_meetings = MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
+    return {
+        "organisation": organisation,
+        "parent": organisation.parent,
+        "children": organisation.children.public(),
+        "posts": organisation.posts.public().select_related("official", "source"),
+        "meetings": meetings().filter(pk__in=public_meetings)[:DETAIL_LIMIT],
+        "agreements": organisation.agreements.public(),
+        "releases": organisation.press_releases.published(),
+        "relationships": Relationship.objects.public()
+        .filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
+        .select_related("from_organisation", "to_organisation", "source"),
+        "limit": DETAIL_LIMIT,
+    }
+
+
+def area_page(slug: str) -> dict:
+    area = get_object_or_404(areas(), slug=slug)
+    return {
+        "area": area,
+        "parent": area.parent,
+        "ancestors": _only_public(area.ancestors()),
+        "children": area.children.public(),
+        "meeting_links": _latest_links(MeetingArea.objects.public().filter(area=area)),
+        "meetings_below": meetings().for_areas([area]).count(),
+        "outcomes": _latest_links(Outcome.objects.public().filter(areas=area)),
+        "agreements": area.agreements.public(),
+        "limit": DETAIL_LIMIT,
+    }
+
+
+def agreement_page(slug: str) -> dict:
+    agreement = get_object_or_404(agreements(), slug=slug)
+    return {
+        "agreement": agreement,
+        "parties": agreement.public_parties,
+        "areas": agreement.public_areas,
+        "meeting_links": _latest_links(MeetingAgreement.objects.public().filter(agreement=agreement)),
+        "outcomes": _latest_links(Outcome.objects.public().filter(agreements=agreement)),
+        "builds_on": agreement.public_takes_into_account,
+        "built_on_by": agreement.taken_into_account_by.public(),
+        "limit": DETAIL_LIMIT,
+    }
+
+
+def release_facts(release: PressRelease, *, public: bool = True) -> dict:
+    """The records derived from a release, for its page; with public=False every one (a staff preview)."""
+
+    def read(related):
+        return related.public() if public else related.all()
+
+    return {
+        "meetings": read(release.derived_meetings),
+        "agreements": read(release.derived_agreements),
+        "posts": read(release.derived_posts).select_related("official", "organisation"),
+        "participations": read(release.derived_participations).select_related("official", "meeting"),
+        "organisation_links": read(release.derived_meetingorganisations).select_related("organisation", "meeting"),
+        "area_links": read(release.derived_meetingareas).select_related("area", "meeting"),
+        "agreement_links": read(release.derived_meetingagreements).select_related("agreement", "meeting"),
+        "outcomes": read(release.derived_outcomes).select_related("meeting"),
+        "relationships": read(release.derived_relationships).select_related("from_organisation", "to_organisation"),
+    }
+
+
+def public_dataset_json(header: dict) -> Iterator[str]:
+    """The public dataset (everything the public may see, nothing else) as JSON text, piece by piece."""
+    return dataset_json(header, public=True)
+
+
+def public_dataset() -> dict:
+    """The public dataset as one document (for tests and small sites; the download streams)."""
+    return dump_dataset(public=True)
