@@ -7,7 +7,7 @@ of partnership/charts.py ready for a template.
 
 import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import reverse
@@ -205,12 +205,16 @@ def network(filterset) -> tuple[charts.Network, int]:
     total = attended.values("official_id").distinct().count() if len(busiest) > NETWORK_MAX_NODES else len(busiest)
     busiest = busiest[:NETWORK_MAX_NODES]
     by_id = {pk: (slug, name, count) for pk, slug, name, count in busiest}
+    # One join to the meeting's other participations, and only to public ones: a draft
+    # participation on a published meeting must not draw an edge.
     pairs = (
         attended.filter(official_id__in=by_id)
-        .annotate(
-            other=F("meeting__participations__official_id"),
+        .filter(
+            meeting__participations__in=Participation.objects.public(),
+            meeting__participations__official_id__in=list(by_id),
+            official_id__lt=F("meeting__participations__official_id"),
         )
-        .filter(Q(other__in=list(by_id)) & Q(official_id__lt=F("other")))
+        .annotate(other=F("meeting__participations__official_id"))
         .values("official_id", "other")
         .annotate(n=Count("meeting_id"))
         .order_by("-n", "official_id", "other")

@@ -10,6 +10,7 @@ citations on pages) must agree.
 """
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -297,3 +298,17 @@ def test_existing_records_get_the_release_that_first_named_them(seeded):
     assert Official.objects.get(pk=only_later.pk).first_seen == later
     assert CooperationArea.objects.get(pk=vocabulary.pk).first_seen is None
     assert not Official.objects.public().filter(pk=only_later.pk).exists()
+
+
+def test_a_draft_participation_draws_no_line_in_the_network(client, draft):
+    """Two public people at a published meeting are linked only through public participations.
+
+    Hand Entered is public (attested by a published meeting of their own) and sits at the 2015
+    meeting beside Jenča only through the draft: the network must not join them.
+    """
+    hand = Official.objects.get(slug="hand-entered")
+    elsewhere = factories.meeting(source=factories.release(status=ReleaseStatus.PUBLISHED))
+    Participation.objects.create(meeting=elsewhere, official=hand, source=elsewhere.source, source_paragraph=1)
+    html = text(client.get(reverse("partnership:meeting-network")))
+    assert "Hand Entered" in html
+    assert not re.search(r"Hand Entered and [^:<]*: \d+ meeting|and Hand Entered: \d+ meeting", html)
