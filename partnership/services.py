@@ -335,7 +335,16 @@ def _drop_repeated_link(row, field: str, survivor, *, user=None) -> None:
     type(row)._default_manager.filter(pk=row.pk).delete()
 
 
-EDITOR_RECORDS = ["organisation", "official", "cooperationarea", "agreement", "pressrelease", "meeting"]
+EDITOR_RECORDS = [
+    "organisation",
+    "official",
+    "cooperationarea",
+    "agreement",
+    "pressrelease",
+    "meeting",
+    "city",
+    "venue",
+]
 EDITOR_LINKS = [
     "post",
     "participation",

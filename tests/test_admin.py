@@ -438,3 +438,38 @@ def test_changelists_count_each_records_links(admin_client, seeded, path, slug, 
     response = admin_client.get(path)
     (row,) = [record for record in response.context["cl"].result_list if record.slug == slug]
     assert {name: getattr(row, name) for name in expected} == expected
+
+
+def test_an_editor_adds_a_spelling_to_a_city_and_the_list_finds_it_by_that_name(seeded, client):
+    """Cities are edited like every record: other spellings one per line, found by any of them after."""
+    editor = client_for("editor")
+    city = models.City.objects.get(slug="jakarta")
+    url = reverse("admin:partnership_city_change", args=[city.pk])
+    page = editor.get(url)
+    assert page.status_code == 200
+    assert "aliases-list" in page.text  # a list, not raw JSON
+    response = editor.post(
+        url,
+        {
+            "name": city.name,
+            "slug": city.slug,
+            "country": city.country,
+            "latitude": city.latitude,
+            "longitude": city.longitude,
+            "aliases": "Djakarta\nBatavia",
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    city.refresh_from_db()
+    assert {"Djakarta", "Batavia"} <= set(city.aliases)
+    assert client.get("/meetings/?city=Batavia").status_code == 200
+    assert "2015-06-26-jenca-le-luong-minh" in client.get("/meetings/?city=Batavia").text
+
+
+def test_a_record_shows_the_release_it_was_first_seen_in(seeded):
+    """Editors see why a record is hidden from the public: the draft it came from."""
+    release = factories.release(status=models.ReleaseStatus.DRAFT, title="Embargoed release")
+    person = models.Official.objects.create(name="Embargoed Person", first_seen=release)
+    page = client_for("editor").get(reverse("admin:partnership_official_change", args=[person.pk]))
+    assert page.status_code == 200
+    assert "Embargoed release" in page.text

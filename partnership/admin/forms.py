@@ -184,3 +184,9 @@ class CooperationAreaForm(DuplicateGuardForm):
         fields = ["name", "slug", "parent", "aliases", "description"]
         labels = {"name": "Preferred label", "parent": "Broader concept", "description": "Scope note"}
         help_texts = {"description": "What the area covers (Markdown)."}
+
+
+class PlaceForm(forms.ModelForm):
+    """A city or venue: its other spellings one per line, as every record's aliases are edited."""
+
+    aliases = AliasesField(required=False)

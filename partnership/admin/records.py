@@ -14,7 +14,7 @@ from ..markdown import render_markdown
 from ..pagination import EstimatedCountPaginator
 from .base import EditorsAdmin, MergeAdmin, StaffReadable, counted
 from .extract import ExtractViewMixin
-from .forms import CooperationAreaForm, PressReleaseForm
+from .forms import CooperationAreaForm, PlaceForm, PressReleaseForm
 
 
 class SourcedInline(StaffReadable, admin.TabularInline):
@@ -60,6 +60,7 @@ class OrganisationAdmin(MergeAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "acronym", "aliases", "slug"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     post_count = counted("post_count", "posts", models.Post, "organisation")
     meeting_count = counted("meeting_count", "meetings", models.MeetingOrganisation, "organisation")
@@ -72,6 +73,7 @@ class OfficialAdmin(MergeAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     search_fields = ["name", "aliases", "slug"]
+    readonly_fields = ["first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
     post_count = counted("post_count", "posts", models.Post, "official")
@@ -99,6 +101,7 @@ class CooperationAreaAdmin(MergeAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "aliases", "slug"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     meeting_count = counted("meeting_count", "meetings", models.MeetingArea, "area")
     agreement_count = counted("agreement_count", "agreements", models.Agreement.areas.through, "cooperationarea")
@@ -175,6 +178,28 @@ class LearnedAliasAdmin(StaffReadable, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CityAdmin(StaffReadable, admin.ModelAdmin):
+    """Cities meetings link to by any spelling; coordinates place them on the map."""
+
+    form = PlaceForm
+    fields = ["name", "slug", "country", "latitude", "longitude", "aliases"]
+    list_display = ["name", "country", "latitude", "longitude"]
+    ordering = ["name"]
+    search_fields = ["name", "aliases", "country", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class VenueAdmin(StaffReadable, admin.ModelAdmin):
+    form = PlaceForm
+    fields = ["name", "slug", "city", "aliases"]
+    list_display = ["name", "city"]
+    list_select_related = ["city"]
+    ordering = ["name"]
+    search_fields = ["name", "aliases", "slug", "city__name"]
+    autocomplete_fields = ["city"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class SlugRedirectAdmin(StaffReadable, admin.ModelAdmin):
