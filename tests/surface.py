@@ -6,9 +6,8 @@ names through reverse(), so a route that no longer exists stops the suite at col
 instead of leaving the list shorter; a list's parameters are its FilterSet's filters, the
 same declarations the pages, exports, feeds and API bind.
 
-Each record kind contributes the same set of URLs (kind_urls). KINDS has the shape of the
-app's registry of record kinds (key, plural, filterset_class, feed), so that registry can
-replace it without touching the rest of this module.
+Each record kind in the app's registry (partnership/kinds.py) contributes the same set of
+URLs (kind_urls); a kind without a sample record below stops the suite at collection.
 """
 
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partnership import filters
+from partnership import kinds as registry
 
 # Read by every API list (DRF's format override and the pagination), and by the pages' pager.
 API_LIST = ["page", "page_size", "format"]
@@ -23,32 +23,8 @@ API_DETAIL = ["format"]
 PAGER = ["page"]
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A record kind as the surface needs it."""
-
-    key: str  # the URL names: partnership:<key>-list, api:<key>-detail
-    plural: str  # the data-out paths: /export/<plural>.csv, /feeds/<plural>/
-    filterset_class: type | None  # None: the list is a tree that reads no parameter
-    feed: bool = False
-
-    @property
-    def list_url_name(self) -> str:
-        return f"partnership:{self.key}-list"
-
-    @property
-    def detail_url_name(self) -> str:
-        return f"partnership:{self.key}-detail"
-
-
-KINDS = [
-    Kind("meeting", "meetings", filters.MeetingFilter, feed=True),
-    Kind("official", "officials", filters.OfficialFilter),
-    Kind("organisation", "organisations", filters.OrganisationFilter),
-    Kind("area", "areas", None),
-    Kind("agreement", "agreements", filters.AgreementFilter),
-    Kind("release", "releases", filters.PressReleaseFilter, feed=True),
-]
+# The app's registry of record kinds: a kind added there joins the surface (and needs a sample below).
+KINDS = list(registry.KINDS.values())
 
 # One record of each kind from the shipped fixture: the meeting and the records it links
 # (the permission tests attach a draft to these, so their pages are where a leak would show).
@@ -98,19 +74,19 @@ def kind_urls(kind, sample: str) -> list[Url]:
     (partnership.exports.bind_filters), so they share a binding; the list page binds it itself.
     Every API list pages and negotiates its format with the same viewset code.
     """
-    names = filter_names(kind.filterset_class)
-    data_out = {"filters": names, "binding": f"data-out:{kind.plural}"}
-    export = {**data_out, "family": f"export:{kind.plural}", "kind": kind.plural}
+    names = filter_names(kind.filterset)
+    data_out = {"filters": names, "binding": f"data-out:{kind.collection}"}
+    export = {**data_out, "family": f"export:{kind.collection}", "kind": kind.collection}
     urls = [
-        url(kind.list_url_name, own=PAGER if names else (), filters=names, html=True),
+        url(f"partnership:{kind.key}-list", own=PAGER if names else (), filters=names, html=True),
         url("partnership:export-csv", **export),
         url("partnership:export-json", **export),
         url(f"api:{kind.key}-list", own=API_LIST, own_binding="api:list", **data_out),
-        url(kind.detail_url_name, html=True, slug=sample),
+        url(f"partnership:{kind.key}-detail", html=True, slug=sample),
         url(f"api:{kind.key}-detail", own=API_DETAIL, own_binding="api:detail", slug=sample),
     ]
     if kind.feed:
-        urls.append(url(f"partnership:feed-{kind.plural}", **data_out))
+        urls.append(url(f"partnership:feed-{kind.collection}", **data_out))
     return urls
 
 
