@@ -60,7 +60,7 @@ class OrganisationAdmin(MergeAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "acronym", "aliases", "slug"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["first_seen"]
+    readonly_fields = [*MergeAdmin.readonly_fields, "first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     post_count = counted("post_count", "posts", models.Post, "organisation")
     meeting_count = counted("meeting_count", "meetings", models.MeetingOrganisation, "organisation")
@@ -73,7 +73,7 @@ class OfficialAdmin(MergeAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     search_fields = ["name", "aliases", "slug"]
-    readonly_fields = ["first_seen"]
+    readonly_fields = [*MergeAdmin.readonly_fields, "first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
     post_count = counted("post_count", "posts", models.Post, "official")
@@ -101,7 +101,7 @@ class CooperationAreaAdmin(MergeAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "aliases", "slug"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["first_seen"]
+    readonly_fields = [*MergeAdmin.readonly_fields, "first_seen"]
     prepopulated_fields = {"slug": ["name"]}
     meeting_count = counted("meeting_count", "meetings", models.MeetingArea, "area")
     agreement_count = counted("agreement_count", "agreements", models.Agreement.areas.through, "cooperationarea")
