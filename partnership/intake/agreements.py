@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .text import Word
+from .when import CALENDAR_WORDS
 
 HEADS = {
     "Joint Declaration": "declaration",
@@ -81,29 +82,12 @@ def _head_at(words: list[Word], index: int) -> tuple[int, str]:
 ARTICLES = {"The", "A", "An", "This", "That", "These", "Both", "Its", "Their", "Our", "Under", "In", "At", "With"}
 
 
-MONTHS_AND_DAYS = {
-    *[
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    *["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
 INNER = {"in", "of", "on", "for", "and"}  # "Bohol Trafficking in Persons Work Plan"
 
 
 def _modifier(word: Word) -> bool:
     text = word.text
-    if text in ARTICLES or text in MONTHS_AND_DAYS:
+    if text in ARTICLES or text in CALENDAR_WORDS:
         return False
     return (word.capitalised and not text.endswith(("’s", "'s"))) or bool(PERIOD.match(text))
 
@@ -176,7 +160,7 @@ def _tail(words: list[Word], position: int) -> int:
         if word.text in {",", ":"} and offset + 1 < len(words) and _continues(words[offset + 1]):
             offset += 1  # "One ASEAN, One Response"; "Persons, Especially Women and Children"
             continue
-        if word.text in MONTHS_AND_DAYS:
+        if word.text in CALENDAR_WORDS:
             break
         if not (word.capitalised or word.text in CONNECTORS or PERIOD.match(word.text) or word.text in {"’s", "'s"}):
             break

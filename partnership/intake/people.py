@@ -21,32 +21,12 @@ from ..names import name_key
 from .bodies import HONORIFICS, TITLE_TAIL_ENDS, TITLE_WORDS, places
 from .proposal import Candidate, Known
 from .text import Word
+from .when import CALENDAR_WORDS
 
 PARTICLES = {"bin", "binti", "bte", "bt", "van", "de", "del", "dela", "da", "dos", "al", "a/l", "d/o", "s/o", "von"}
 SUFFIXES = {"Jr.", "Jr", "Sr.", "II", "III"}
 CONNECTORS = {"of", "for", "to", "on", "at", "in", "and", "the"}
 TAIL_STARTS = {"of", "for", "to", "on", "at", "in"}
-MONTHS = {
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-}
 MAX_NAME_WORDS = 6
 MAX_TAIL_WORDS = 24
 
@@ -106,7 +86,7 @@ def _is_name_word(word: Word) -> bool:
         return True
     if name_key(text) in NOT_NAMES or name_key(text) in TITLE_TAIL_ENDS:
         return False
-    if not text[:1].isupper() or text in MONTHS or not any(c.isalpha() for c in text):
+    if not text[:1].isupper() or text in CALENDAR_WORDS or not any(c.isalpha() for c in text):
         return False
     # An acronym is an organisation, not a name.
     return not (len(text) > 1 and text.isupper() and len(text) <= 6)
@@ -222,7 +202,7 @@ class PeopleReader:
                     offset += 1
                     continue
                 break
-            if not (word.capitalised or word.text in CONNECTORS) or word.text in MONTHS:
+            if not (word.capitalised or word.text in CONNECTORS) or word.text in CALENDAR_WORDS:
                 break
             if offset > position and self.opens_person(offset):
                 break

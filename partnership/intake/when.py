@@ -35,6 +35,8 @@ _DECADE = re.compile(r"\b(?:the\s)?(?P<y>\d{3}0)s\b")
 
 WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
 _WEEKDAY = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Month and weekday names: capitalised, yet never part of a name, a title or a document.
+CALENDAR_WORDS = frozenset([*MONTHS.split("|")[:12], *_WEEKDAY.split("|")])
 _RELATIVE = re.compile(
     rf"(?<![\w-])(?:(?P<today>today|this\smorning|this\safternoon|earlier\stoday)"
     r"|(?P<yesterday>yesterday)"
