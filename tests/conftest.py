@@ -149,10 +149,16 @@ def _fast_password_hasher():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache: rolled-back rows must not be served from an earlier test's cache."""
+    """Each test starts with empty caches: rolled-back rows must not be served from an earlier test's cache.
+
+    A test that flushes the database re-creates the content types under new ids inside its
+    transaction; the rollback removes them, but Django's content-type cache would keep them.
+    """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
     yield
 
 
