@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from . import lists, pictures, search, selectors, thesaurus
-from .cache import cached, cached_page
+from .cache import cached, cached_page, shared_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
@@ -98,7 +99,7 @@ def home(request):
     return render(request, "partnership/home.html", context)
 
 
-@cached_page
+@shared_page
 def meeting_list(request):
     return _list(
         request,
@@ -115,7 +116,7 @@ def meeting_detail(request, slug):
     return render(request, "partnership/meeting_detail.html", selectors.meeting_page(slug))
 
 
-@cached_page
+@shared_page
 def official_list(request):
     return _list(
         request,
@@ -138,7 +139,7 @@ def official_detail(request, slug):
     return render(request, "partnership/official_detail.html", context)
 
 
-@cached_page
+@shared_page
 def organisation_list(request):
     return _list(
         request,
@@ -160,9 +161,14 @@ def organisation_detail(request, slug):
     return render(request, "partnership/organisation_detail.html", context)
 
 
-@cached_page
+@shared_page
 def area_list(request):
-    return render(request, "partnership/area_list.html", {"area_tree": thesaurus.area_tree()})
+    # The tree with its counts, rendered once until an editor saves: counting reads every area link.
+    tree = cached(
+        "areas:tree-html",
+        lambda: render_to_string("includes/area_tree.html", {"nodes": thesaurus.area_tree(), "counts": True}),
+    )
+    return render(request, "partnership/area_list.html", {"area_tree": tree})
 
 
 @cached_page
@@ -179,7 +185,7 @@ def area_detail(request, slug):
     return render(request, "partnership/area_detail.html", context)
 
 
-@cached_page
+@shared_page
 def agreement_list(request):
     return _list(
         request,
@@ -195,7 +201,7 @@ def agreement_detail(request, slug):
     return render(request, "partnership/agreement_detail.html", selectors.agreement_page(slug))
 
 
-@cached_page
+@shared_page
 def release_list(request):
     return _list(
         request,
@@ -218,7 +224,7 @@ def release_page(request, release, *, preview: bool = False):
     return render(request, "partnership/release_detail.html", context)
 
 
-@cached_page
+@shared_page
 def search_page(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -229,7 +235,7 @@ def search_page(request):
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
     results, page = search.Results([], []), None
     if not errors and query.strip():
-        results = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
+        results = search.cached_search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
         page, page_error = _page(request, results.hits)
         if page_error:
             errors.append(page_error)
