@@ -397,6 +397,42 @@ def cached_search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
     return cached(key, lambda: search(query, kinds=kinds, per_kind=per_kind))
 
 
+@dataclass
+class ShownHit(_ByKindKey):
+    """A hit as a page shows it, its snippet cut once and kept with the page."""
+
+    kind: "Kind"
+    url: str
+    title: str
+    snippet: SafeString
+
+
+@dataclass
+class ResultsPage:
+    """One page of a search: every kind's total, how many hits in all, and this page's hits."""
+
+    results: Results  # the totals (its hits are left out: the page holds its own)
+    count: int
+    hits: list[ShownHit]
+
+
+def cached_results_page(query: str, *, kinds=None, per_kind: int = 50, number: int, per_page: int) -> ResultsPage:
+    """Page `number` of cached_search(), kept until an editor saves: a search shown again reads its
+    25 hits as they are shown, not the hundreds of records ranked behind them."""
+
+    def build() -> ResultsPage:
+        results = cached_search(query, kinds=kinds, per_kind=per_kind)
+        shown = results.hits[(number - 1) * per_page : number * per_page]
+        return ResultsPage(
+            Results([], results.totals),
+            len(results.hits),
+            [ShownHit(hit.kind, hit.record.get_absolute_url(), hit.title, hit.snippet) for hit in shown],
+        )
+
+    key = "search-page:" + urlencode({"q": query, "kinds": ",".join(kinds or []), "page": number})
+    return cached(key, build)
+
+
 def _has_prefix(text: str, query: str) -> bool:
     # ASCII text has no accents to strip: folding it is lower-casing (the per-character pass of
     # fold() was most of a search page's time, over every shown hit's whole text).

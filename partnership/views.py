@@ -234,9 +234,24 @@ def search_page(request):
     if kind and kind not in KINDS:
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
     results, page = search.Results([], []), None
+    number, page_error = _page_number(request)
     if not errors and query.strip():
-        results = search.cached_search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
-        page, page_error = _page(request, results.hits)
+        if not page_error:
+            # Ranked, counted and cut once per page until an editor saves (at most MAX_PAGES pages
+            # kept per query); the page number is checked against the hit count on every request.
+            shown = search.cached_results_page(
+                query,
+                kinds=[kind] if kind else None,
+                per_kind=SEARCH_PER_KIND,
+                number=min(number, MAX_PAGES),
+                per_page=PER_PAGE,
+            )
+            results, hits = shown.results, range(shown.count)
+        else:
+            hits = []  # _page() says why this page number cannot be given
+        page, page_error = _page(request, hits)
+        if page is not None:
+            page.object_list = shown.hits
         if page_error:
             errors.append(page_error)
     context = {
