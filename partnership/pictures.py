@@ -172,13 +172,13 @@ def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]
     ids = meetings.order_by().values("pk")
     people = (
         people.filter(meeting__in=ids)
-        .values(slug=F("official__slug"), name=F("official__name"))
+        .values(pk=F("official_id"), slug=F("official__slug"), name=F("official__name"))
         .annotate(count=Count("meeting_id"))
         .order_by("-count", "name")[:MET_WITH_LIMIT]
     )
     organisations = (
         organisations.filter(meeting__in=ids)
-        .values(slug=F("organisation__slug"), name=F("organisation__name"))
+        .values(pk=F("organisation_id"), slug=F("organisation__slug"), name=F("organisation__name"))
         .annotate(count=Count("meeting_id"))
         .order_by("-count", "name")[:MET_WITH_LIMIT]
     )
