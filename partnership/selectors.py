@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from . import versions
+from . import pictures, versions
 from .dataset import dataset_json, dump_dataset
 from .models import (
     Agreement,
@@ -193,7 +193,12 @@ def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
 
 def official_page(slug: str) -> dict:
     official = get_object_or_404(Official.objects.public(), slug=slug)
-    participations = _latest_links(Participation.objects.public().with_public_post().filter(official=official))
+    # The official's public meetings, read once for the list and the pictures; the latest are
+    # chosen among them by date before their participations are read.
+    meeting_ids = pictures.record_meeting_ids(Participation.objects.public().filter(official=official))
+    latest = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
+    links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
+    participations = _latest_links(links)
     depends_on = {versions.key(official)} | _shown(participations)
     depends_on |= _named_by(
         Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
@@ -203,6 +208,7 @@ def official_page(slug: str) -> dict:
         "posts": list(_no_body(official.posts.public().select_related("organisation", "source"), "source")),
         "participations": participations,
         "limit": DETAIL_LIMIT,
+        "meeting_ids": meeting_ids,
         "depends_on": depends_on,
     }
 
@@ -217,8 +223,8 @@ def _only_public(records: list) -> list:
 
 def organisation_page(slug: str) -> dict:
     organisation = get_object_or_404(organisations(), slug=slug)
-    public_meetings = MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
-    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=public_meetings)[:DETAIL_LIMIT])
+    meeting_ids = pictures.record_meeting_ids(MeetingOrganisation.objects.public().filter(organisation=organisation))
+    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=meeting_ids)[:DETAIL_LIMIT])
     relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
     agreements = list(organisation.agreements.public())
     depends_on = versions.keys([organisation, *shown_meetings, *agreements])
@@ -241,6 +247,7 @@ def organisation_page(slug: str) -> dict:
             relationships.public().select_related("from_organisation", "to_organisation", "source"), "source"
         ),
         "limit": DETAIL_LIMIT,
+        "meeting_ids": meeting_ids,
         "depends_on": depends_on,
     }
 

@@ -153,9 +153,9 @@ def official_list(request):
     )
 
 
-def _met_with(context: dict, **record) -> None:
+def _met_with(context: dict, meeting_ids, **record) -> None:
     """Who the record met most often, into context, and their versions into its dependencies."""
-    context["met_with"] = pictures.met_with(**record)
+    context["met_with"] = pictures.met_with(**record, meeting_ids=meeting_ids)
     kinds = {"People": "official", "Organisations": "organisation"}
     context["depends_on"] |= {
         versions.key(kinds[heading], row["pk"]) for heading, rows in context["met_with"] for row in rows
@@ -166,11 +166,12 @@ def _met_with(context: dict, **record) -> None:
 def official_detail(request, slug):
     context = selectors.official_page(slug)
     official = context["official"]
+    ids = context.pop("meeting_ids")
     context.update(
-        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug)),
-        career=pictures.career(official, context["posts"]),
+        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug), meeting_ids=ids),
+        career=pictures.career(official, context["posts"], meeting_ids=ids),
     )
-    _met_with(context, official=official)
+    _met_with(context, ids, official=official)
     return _record_page(request, "partnership/official_detail.html", context)
 
 
@@ -187,8 +188,11 @@ def organisation_list(request):
 def organisation_detail(request, slug):
     context = selectors.organisation_page(slug)
     organisation = context["organisation"]
-    context["year_chart"] = pictures.year_chart(pictures.record_meetings(organisation=organisation.slug))
-    _met_with(context, organisation=organisation)
+    ids = context.pop("meeting_ids")
+    context["year_chart"] = pictures.year_chart(
+        pictures.record_meetings(organisation=organisation.slug), meeting_ids=ids
+    )
+    _met_with(context, ids, organisation=organisation)
     return _record_page(request, "partnership/organisation_detail.html", context)
 
 
