@@ -16,7 +16,6 @@ from .dates import DatePrecision, format_partial_date, is_start_of_span
 from .markdown import html_to_store, paragraphs, stored_html, validate_markdown
 from .names import name_key, slug_for
 
-
 _SLUG_MARK = "slug-mark-0"
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 

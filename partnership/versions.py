@@ -153,12 +153,15 @@ def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:
     return found, meeting_ids
 
 
-def affected(changed: dict[str, set], named: dict[str, set] | None = None) -> set[str]:
+def affected(changed: dict[str, set], named: dict[str, set] | None = None, *, neighbours: bool = True) -> set[str]:
     """Every version to move on when the `changed` records ({model name: pks}) were written, naming
-    the `named` ones through their foreign keys or links."""
+    the `named` ones through their foreign keys or links; with neighbours, every record linked to
+    a meeting among them too."""
     named = named or {}
     names = {key(name, pk) for group in (changed, named) for name, pks in group.items() for pk in pks if pk is not None}
     meeting_ids = {pk for group in (changed, named) for pk in group.get("meeting", ()) if pk is not None}
+    if not neighbours:
+        meeting_ids = set()
     releases = {pk for pk in changed.get("pressrelease", ()) if pk is not None}
     if releases:
         found, meetings = release_records(releases)
@@ -190,11 +193,26 @@ def _fk_values(instance) -> dict[str, set]:
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or not _ours(sender) or instance.pk is None:
         return
-    fks = _partnership_fks(sender)
-    if fks:
-        instance._versions_before = (
-            sender._base_manager.filter(pk=instance.pk).values(*(f.attname for f in fks)).first()
-        )
+    fields = [field.attname for field in _partnership_fks(sender)] + (["date"] if _is_meeting(sender) else [])
+    if fields:
+        instance._versions_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+
+
+def _is_meeting(model) -> bool:
+    return model._meta.model_name == "meeting"
+
+
+def _counted_the_same(instance, before: dict | None) -> bool:
+    """Whether a meeting saved still counts where it did: same release (so as public as before) and
+    same year. Its linked records' pictures count it, their lists name it (and depend on it there),
+    so only then may they keep their pages."""
+    return bool(
+        before
+        and before.get("source_id") == instance.source_id
+        and before.get("date") is not None
+        and instance.date is not None
+        and before["date"].year == instance.date.year
+    )
 
 
 def _on_write(sender, instance, raw=False, **kwargs):
@@ -205,7 +223,9 @@ def _on_write(sender, instance, raw=False, **kwargs):
         before = (getattr(instance, "_versions_before", None) or {}).get(field.attname)
         if before is not None:
             named.setdefault(field.related_model._meta.model_name, set()).add(before)
-    _bump_now_and_on_commit(affected({instance._meta.model_name: {instance.pk}}, named))
+    before = getattr(instance, "_versions_before", None)
+    quiet = _is_meeting(sender) and "created" in kwargs and _counted_the_same(instance, before)
+    _bump_now_and_on_commit(affected({instance._meta.model_name: {instance.pk}}, named, neighbours=not quiet))
 
 
 def _on_links(sender, instance, action, model, pk_set, **kwargs):
