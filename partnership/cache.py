@@ -108,20 +108,25 @@ def cached_record_page(view):
         if not settings.PAGE_CACHE or request.method != "GET":
             return view(request, *args, **kwargs)
         address = f"{request.scheme}://{request.get_host()}{request.path}|{timezone.localdate().isoformat()}"
-        key = f"partnership:record-page:{versions.epoch()}:{hashlib.sha256(address.encode()).hexdigest()}"
-        hit = cache.get(key)
+        key = f"partnership:record-page:{hashlib.sha256(address.encode()).hexdigest()}"
+        # One round trip: the page and the versions it depended on when this process last saw it.
+        guess = _dependencies_seen.get(key, ())
+        found = cache.get_many([key, *guess])
+        hit = found.get(key)
         if hit is not None:
             content, content_type, depends_on, seen = hit
-            if versions.current(depends_on) == seen:
+            now = tuple(found.get(name) for name in guess) if depends_on == guess else versions.current(depends_on)
+            _remember(key, depends_on)
+            if now == seen:
                 return HttpResponse(content, content_type=content_type)
         # A save committed while this page renders moves the generation on after its data is
         # visible and before its versions change: the page is then not stored at all, so it can
         # never be kept under versions newer than the rows it was drawn from.
         before = generation()
         response = view(request, *args, **kwargs)
-        depends_on = tuple(sorted(getattr(response, "depends_on", ())))
+        depends_on = tuple(sorted({*getattr(response, "depends_on", ()), versions.EPOCH_KEY}))
         keep = (
-            depends_on
+            hasattr(response, "depends_on")
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -132,9 +137,22 @@ def cached_record_page(view):
             if generation() == before:
                 entry = (response.content, response["Content-Type"], depends_on, seen)
                 cache.set(key, entry, settings.RECORD_PAGE_TIMEOUT)
+                _remember(key, depends_on)
         return response
 
     return wrapper
+
+
+# Per process, the version keys each cached record page depended on when last seen: a hit then
+# reads the page and its versions together. Only a guess: the page's own list is what is checked.
+_dependencies_seen: dict[str, tuple] = {}
+_DEPENDENCIES_SEEN_MAX = 20_000
+
+
+def _remember(key: str, depends_on: tuple) -> None:
+    if len(_dependencies_seen) >= _DEPENDENCIES_SEEN_MAX and key not in _dependencies_seen:
+        _dependencies_seen.clear()
+    _dependencies_seen[key] = depends_on
 
 
 def _on_write(sender, **kwargs):

@@ -31,7 +31,8 @@ from django.db.models import Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 PREFIX = "partnership:v:"
-# Moved on by partnership.cache.invalidate(): writes that send no signal forget every record page.
+# A version every record page depends on, moved on by partnership.cache.invalidate(): writes
+# that send no signal forget every record page.
 EPOCH_KEY = "partnership:record-epoch"
 
 
@@ -52,14 +53,6 @@ def current(names: Iterable[str]) -> tuple:
     names = list(names)
     found = cache.get_many(names) if names else {}
     return tuple(found.get(name) for name in names)
-
-
-def epoch() -> str:
-    value = cache.get(EPOCH_KEY)
-    if value is None:
-        cache.add(EPOCH_KEY, secrets.token_hex(4), timeout=None)
-        value = cache.get(EPOCH_KEY, "0")
-    return value
 
 
 def forget_all() -> None:
