@@ -212,13 +212,28 @@ class Found:
 _AND_AFTER = re.compile(r"\s(?:and|with)\s(?:the\s)?")
 
 
+def _with_shared_heads(hits: list[Hit], text: str, prepared: Prepared) -> list[Hit]:
+    """Add the topics whose head is written once for two ('maritime and border security'); such a
+    reading replaces the plain one-word reading of the same word ('media' in 'media and information literacy')."""
+    extra = []
+    for start, end, phrase in area_rules.shared_heads(text):
+        for hit in prepared.find(phrase):
+            entries = tuple(e for e in hit.entries if e.kind in ("area", "concept"))
+            if entries and hit.start == 0 and hit.end == len(phrase):
+                extra.append(Hit(start, end, text[start:end], entries))
+    if not extra:
+        return hits
+    spans = {(hit.start, hit.end) for hit in extra}
+    return [h for h in hits if (h.start, h.end) not in spans or not (h.of("area") or h.of("concept"))] + extra
+
+
 def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str, str], found: Found) -> None:
     text = paragraph.blank
     length = len(text)
     doc = parse(text)
     paragraph.words = words(doc)
     paragraph.sentences = sentence_spans(doc)
-    hits = prepared.find(text)
+    hits = _with_shared_heads(prepared.find(text), text, prepared)
 
     # Documents first: their acronyms and the organisations named in their titles belong to them.
     documents = read_documents(paragraph.words, text)
