@@ -494,6 +494,7 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
                 for a in proposed
                 if (record and a.match and a.match.pk == record.pk)
                 or (not (record and a.match) and (name_key(a.name).startswith(key) or key.startswith(name_key(a.name))))
+                or (not (record and a.match) and _same_initials(a.name, document.title))
             ),
             None,
         )
@@ -519,6 +520,22 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
             item.signed = item.signed or signed
         item.mentions.append(_mention(paragraph, document.start, document.end))
     return proposed
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def _initials(title: str) -> str:
+    """'Bohol Trafficking in Persons Work Plan 2017-2020' and 'Bohol TIP Work Plan' → 'BTIPWP'."""
+    return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in _TITLE_WORD.findall(title)).upper()
+
+
+def _same_initials(title: str, other: str) -> bool:
+    """The same document, once with a run of its words written as their acronym."""
+    if title.split()[:1] != other.split()[:1] or not re.search(r"\b[A-Z]{2,}\b", f"{title} {other}"):
+        return False
+    mine, theirs = _initials(title), _initials(other)
+    return len(mine) >= 4 and mine == theirs
 
 
 def _signed(paragraph: Paragraph, document: DocumentMention, meeting_date: PartialDate | None) -> PartialDate | None:
