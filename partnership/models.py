@@ -536,13 +536,13 @@ class PlaceQuerySet(RecordQuerySet):
 class City(NamedRecord):
     """A city where meetings happen, with its coordinates for the map."""
 
-    objects = PlaceQuerySet.as_manager()
-    meetings_field = "city_record"
-
     name = models.CharField(max_length=100)
     country = models.CharField(max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True, help_text="Degrees north (south is negative).")
     longitude = models.FloatField(null=True, blank=True, help_text="Degrees east (west is negative).")
+
+    objects = PlaceQuerySet.as_manager()
+    meetings_field = "city_record"
 
     class Meta:
         ordering = ["name"]
@@ -570,11 +570,11 @@ class City(NamedRecord):
 class Venue(NamedRecord):
     """A building or conference centre where meetings happen, in a city."""
 
-    objects = PlaceQuerySet.as_manager()
-    meetings_field = "venue_record"
-
     name = models.CharField(max_length=200)
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="venues")
+
+    objects = PlaceQuerySet.as_manager()
+    meetings_field = "venue_record"
 
     class Meta:
         ordering = ["name"]
