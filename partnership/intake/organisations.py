@@ -69,8 +69,7 @@ def government_body_spans(text: str):
         for joint in _AND.finditer(text, start, head.start()):
             words = text[max(0, start - 40) : joint.start()].split()
             if any(
-                is_place(" ".join(words[-n:])) and len(words) > n and words[-n - 1] in ("of", "the")
-                for n in (1, 2, 3)
+                is_place(" ".join(words[-n:])) and len(words) > n and words[-n - 1] in ("of", "the") for n in (1, 2, 3)
             ):
                 start = joint.end()
         after = _BODY_AFTER.match(text, head.end())
