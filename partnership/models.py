@@ -553,6 +553,17 @@ class PressRelease(models.Model):
         return self.status == ReleaseStatus.PUBLISHED
 
 
+class PlaceQuerySet(RecordQuerySet):
+    def public(self):
+        """Places the public may see: named by a published meeting, or by none (the gazetteer, an editor).
+
+        A place only a draft meeting names was first written down from an embargoed release: it
+        stays hidden with that release, as a person first seen there does.
+        """
+        meetings = Meeting.objects.filter(**{self.model.meetings_field: OuterRef("pk")})
+        return self.filter(~Exists(meetings) | Exists(meetings.public()))
+
+
 class City(NamedRecord):
     """A city where meetings happen, with its coordinates for the map."""
 
@@ -560,6 +571,9 @@ class City(NamedRecord):
     country = models.CharField(max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True, help_text="Degrees north (south is negative).")
     longitude = models.FloatField(null=True, blank=True, help_text="Degrees east (west is negative).")
+
+    objects = PlaceQuerySet.as_manager()
+    meetings_field = "city_record"
 
     class Meta:
         ordering = ["name"]
@@ -589,6 +603,9 @@ class Venue(NamedRecord):
 
     name = models.CharField(max_length=200)
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="venues")
+
+    objects = PlaceQuerySet.as_manager()
+    meetings_field = "venue_record"
 
     class Meta:
         ordering = ["name"]

@@ -13,6 +13,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from ..names import name_key
+from .forms import plural
 
 # Words a single-word label shares with everyday prose: matched only where they name the topic.
 AMBIGUOUS = {"economic", "environment", "culture", "media", "energy", "gender", "governance", "labour", "labor"}
@@ -31,7 +32,12 @@ _LIST_OPENERS = re.compile(
     r"\b(?:(?:discuss(?:ed)?|covered|focused\son|reviewed|exchanged\sviews\son|cooperate\s(?:on|in))\s"
     r"|(?:cooperation|collaboration|partnership|work|areas?|fields?|sectors?|issues|topics|priorities)"
     r"\s(?:in|on|such\sas|including|covering|of)\s(?:the\s(?:areas?|fields?)\sof\s)?"
-    r"|(?:areas?|fields?|issues|topics)\s(?:of\scooperation\s)?(?:such\sas|including|like)\s)",
+    r"|(?:areas?|fields?|issues|topics)\s(?:of\scooperation\s)?(?:such\sas|including|like)\s"
+    # What a meeting is about: "a workshop on ...", "work together on ...".
+    r"|(?:workshop|dialogue|conference|seminar|webinar|consultations?|training|symposium|forum|work\stogether)"
+    r"\s(?:on|in)\s(?:an?\s|the\s)?"
+    # A list inside a list, and what experience is shared in: "..., including X and Y", "best practices in X".
+    r"|,\sincluding\s|(?:practices|experiences?|lessons|expertise)\s(?:in|on|of)\s)",
     re.IGNORECASE,
 )
 _LIST_END = re.compile(
@@ -39,7 +45,30 @@ _LIST_END = re.compile(
 )
 _ITEM_SPLIT = re.compile(r",\s(?:and\s|or\s)?|\s(?:and|or|as\swell\sas)\s")
 _STOP_ITEMS = {"others", "other areas", "etc", "more", "interest", "interests", "concern", "importance", "priority"}
+# Who or where, not what: a list of topics may end in them ("the trafficking of drugs and people").
+_GENERIC = {
+    "people", "persons", "countries", "states", "communities", "partners", "stakeholders", "region", "regions",
+    "world", "governments", "members", "sides", "parties", "sectors", "others", "all", "development", "developments",
+}  # fmt: skip
+# Adjectives that stand alone in a list of modifiers ("a safe, clean and healthy environment").
+_ADJECTIVES = {
+    "safe", "clean", "healthy", "green", "secure", "free", "open", "fair", "just", "stable", "resilient",
+    "inclusive", "peaceful", "prosperous", "sustainable", "equitable", "affordable", "accessible", "orderly",
+    "regular", "strong", "sound", "effective", "efficient", "transparent", "accountable", "young", "old", "new",
+    "rural", "urban", "digital", "human", "public", "private", "safer", "cleaner", "greener", "smart", "timely",
+}  # fmt: skip
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "able", "ible", "less", "ary")
+# A region's issue named in a list: "the Korean Peninsula", "the situation in the Middle East".
+_REGIONAL_ISSUE = re.compile(
+    r"^(?:(?:the\s)?(?:\w+\s)?(?:situation|developments|crisis|conflict)\s(?:in|on)\s)?(?:the\s)?"
+    r"(?P<name>(?:[A-Z][a-z]+\s){1,2}(?:Peninsula|East|Sea|Strait|Straits|Gulf|Basin|Subregion))$"
+)
 _LEADING = {"the", "a", "an", "its", "their", "various", "other", "mutual", "common", "further", "enhanced", "key"}
+# What is done about a topic, not the topic: "countering hate speech", "promoting decent work".
+_ACTIONS = {
+    "countering", "combating", "combatting", "preventing", "addressing", "tackling", "promoting", "strengthening",
+    "enhancing", "improving", "ending", "reducing", "fighting", "protecting", "supporting", "advancing", "building",
+}  # fmt: skip
 _LIST_WORDS = {"areas", "area", "fields", "field", "issues", "matters", "sectors", "topics", "priorities"}
 _NOT_IN_TOPICS = {"to", "on", "for", "with", "by", "at", "how", "that", "whether", "what", "which", "this", "these"}
 MAX_LIST = 240  # characters of a list read after its opener
@@ -47,6 +76,7 @@ MAX_LIST = 240  # characters of a list read after its opener
 
 def is_ambiguous_here(text: str, start: int, label_key: str) -> bool:
     """'the business environment', 'economic growth': everyday uses of a one-word label."""
+    label_key = " ".join(plural(word) for word in label_key.split())
     if label_key == "investment" and text[start:].lower().startswith("investment in "):
         return True  # "investment in nutrition": spending, not the area of investment
     if label_key not in AMBIGUOUS:
@@ -55,6 +85,61 @@ def is_ambiguous_here(text: str, start: int, label_key: str) -> bool:
         return True
     before = text[max(0, start - 20) : start].split()
     return bool(before) and before[-1].lower() in _AMBIGUOUS_BEFORE
+
+
+_SHARED_AFTER = re.compile(
+    r"(?<![\w-])(?P<x>[a-z][\w-]*)\s(?:and|or)\s(?P<rest>[a-z][\w-]*(?:\s[a-z][\w-]*)??)\s(?P<head>[a-z][\w-]*)(?![\w-])"
+)
+_SHARED_BEFORE = re.compile(
+    r"(?<![\w-])(?P<head>[a-z][\w-]*\s(?:of|in|on|against|for)\s)(?:the\s)?[a-z][\w-]*\s(?:and|or)\s"
+    r"(?P<y>[a-z][\w-]*)(?![\w-])"
+)
+
+
+def shared_heads(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) for a word whose head is written once for two: 'maritime and border security'
+    is also 'maritime security' (at 'maritime'), 'trafficking of drugs and people' also 'trafficking
+    of people' (at 'people')."""
+    found = []
+    for match in _SHARED_AFTER.finditer(text):
+        found.append((match.start("x"), match.end("x"), f"{match.group('x')} {match.group('head')}"))
+    for match in _SHARED_BEFORE.finditer(text):
+        found.append((match.start("y"), match.end("y"), f"{match.group('head')}{match.group('y')}"))
+    return found
+
+
+def is_adjective(word: str) -> bool:
+    word = word.lower()
+    return word in _ADJECTIVES or (word.isalpha() and len(word) > 4 and word.endswith(_ADJECTIVE_ENDINGS))
+
+
+def _items(window: str) -> list[tuple[int, str]]:
+    """(offset, text) of the items of a list; modifiers of one noun stay together.
+
+    "safe, clean and healthy environment", "regional and international developments": single
+    adjectives before a last item of several words all modify its noun, so they are one item.
+    """
+    items: list[tuple[int, str]] = []
+    position = 0
+    for piece in _ITEM_SPLIT.split(window):
+        start = window.find(piece, position)
+        position = start + len(piece)
+        items.append((start, piece))
+    joined: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []
+    for start, piece in items:
+        words = piece.split()
+        if len(words) == 1 and is_adjective(words[0]):
+            run.append((start, piece))
+            continue
+        if run and len(words) >= 2:
+            first = run[0][0]
+            joined.append((first, window[first : start + len(piece)]))
+        else:
+            joined.extend(run)
+            joined.append((start, piece))
+        run = []
+    return joined + run
 
 
 def listed_topics(text: str, known) -> list[tuple[int, int, str]]:
@@ -68,12 +153,16 @@ def listed_topics(text: str, known) -> list[tuple[int, int, str]]:
         window = text[opener.end() : opener.end() + MAX_LIST]
         end = _LIST_END.search(window)
         window = window[: end.start()] if end else window
-        position = 0
-        for piece in _ITEM_SPLIT.split(window):
-            start = window.find(piece, position)
-            position = start + len(piece)
+        for start, piece in _items(window):
+            if "," in piece or " and " in piece:
+                continue  # modifiers of one noun: the noun is found by the gazetteer, or not at all
+            regional = _REGIONAL_ISSUE.match(piece.strip())
+            if regional and not known.overlaps(opener.end() + start, opener.end() + start + len(piece)):
+                offset = opener.end() + window.find(regional.group("name"), start)
+                found.append((offset, offset + len(regional.group("name")), regional.group("name")))
+                continue
             words = piece.strip().split()
-            while words and words[0].lower() in _LEADING:
+            while words and (words[0].lower() in _LEADING or (len(words) > 1 and words[0].lower() in _ACTIONS)):
                 words = words[1:]
             topic = " ".join(words)
             offset = opener.end() + window.find(topic, start) if topic else opener.end() + start
@@ -86,10 +175,12 @@ def listed_topics(text: str, known) -> list[tuple[int, int, str]]:
 
 def _is_topic(topic: str) -> bool:
     words = topic.split()
-    if not 1 <= len(words) <= 4 or topic.lower() in _STOP_ITEMS:
+    if not 1 <= len(words) <= 4 or topic.lower() in _STOP_ITEMS or topic.lower() in _GENERIC:
         return False
     if any(not w[:1].isalpha() for w in words) or _NOT_IN_TOPICS & {w.lower() for w in words}:
         return False
+    if len(words) == 1 and (is_adjective(words[0]) or words[0].endswith("ed")):
+        return False  # "regional", "safe": a modifier; "organised": a verb, not a topic
     # Topics are common nouns; a capitalised word (other than an acronym) names something else.
     # A first word in -ing is a verb ("strengthening ties"); a list's own head word is no topic.
     if words[0].endswith("ing") or words[0].lower() in _LIST_WORDS:

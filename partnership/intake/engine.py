@@ -212,13 +212,28 @@ class Found:
 _AND_AFTER = re.compile(r"\s(?:and|with)\s(?:the\s)?")
 
 
+def _with_shared_heads(hits: list[Hit], text: str, prepared: Prepared) -> list[Hit]:
+    """Add the topics whose head is written once for two ('maritime and border security'); such a
+    reading replaces the plain one-word reading of the same word ('media' in 'media and information literacy')."""
+    extra = []
+    for start, end, phrase in area_rules.shared_heads(text):
+        for hit in prepared.find(phrase):
+            entries = tuple(e for e in hit.entries if e.kind in ("area", "concept"))
+            if entries and hit.start == 0 and hit.end == len(phrase):
+                extra.append(Hit(start, end, text[start:end], entries))
+    if not extra:
+        return hits
+    spans = {(hit.start, hit.end) for hit in extra}
+    return [h for h in hits if (h.start, h.end) not in spans or not (h.of("area") or h.of("concept"))] + extra
+
+
 def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str, str], found: Found) -> None:
     text = paragraph.blank
     length = len(text)
     doc = parse(text)
     paragraph.words = words(doc)
     paragraph.sentences = sentence_spans(doc)
-    hits = prepared.find(text)
+    hits = _with_shared_heads(prepared.find(text), text, prepared)
 
     # Documents first: their acronyms and the organisations named in their titles belong to them.
     documents = read_documents(paragraph.words, text)
@@ -479,6 +494,7 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
                 for a in proposed
                 if (record and a.match and a.match.pk == record.pk)
                 or (not (record and a.match) and (name_key(a.name).startswith(key) or key.startswith(name_key(a.name))))
+                or (not (record and a.match) and _same_initials(a.name, document.title))
             ),
             None,
         )
@@ -504,6 +520,22 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
             item.signed = item.signed or signed
         item.mentions.append(_mention(paragraph, document.start, document.end))
     return proposed
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def _initials(title: str) -> str:
+    """'Bohol Trafficking in Persons Work Plan 2017-2020' and 'Bohol TIP Work Plan' → 'BTIPWP'."""
+    return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in _TITLE_WORD.findall(title)).upper()
+
+
+def _same_initials(title: str, other: str) -> bool:
+    """The same document, once with a run of its words written as their acronym."""
+    if title.split()[:1] != other.split()[:1] or not re.search(r"\b[A-Z]{2,}\b", f"{title} {other}"):
+        return False
+    mine, theirs = _initials(title), _initials(other)
+    return len(mine) >= 4 and mine == theirs
 
 
 def _signed(paragraph: Paragraph, document: DocumentMention, meeting_date: PartialDate | None) -> PartialDate | None:
