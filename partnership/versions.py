@@ -125,6 +125,8 @@ def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:
     found: set[str] = set()
     meeting_ids: set[int] = set()
     for model in apps.get_app_config("partnership").get_models():
+        if not _ours(model):
+            continue
         fks = _partnership_fks(model)
         by_name = {field.name: field for field in fks}
         source = by_name.get("source") or by_name.get("first_seen")
