@@ -49,6 +49,9 @@ HEADS = {
     "Compact": "framework",
     "Guidelines": "framework",
     "Terms of Reference": "other",
+    # Publications a meeting launches or welcomes ("the ASEAN Regional Study on the Care Economy").
+    "Study": "other",
+    "Report": "other",
 }
 _HEADS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _head, _kind in sorted(HEADS.items(), key=lambda h: -len(h[0].split())):
