@@ -132,3 +132,36 @@ def test_a_document_named_again_by_its_acronym_is_one_document():
 def test_what_is_yet_to_be_adopted_is_no_outcome():
     proposal = propose("JAKARTA, 3 June 2024- Both sides looked forward to a work plan to be adopted next year.")
     assert [o.kind for o in proposal.outcomes] == ["looked_forward"]
+
+
+# -- what real releases showed ---------------------------------------------------------------
+
+
+def test_the_words_of_a_post_are_not_a_person():
+    proposal = propose(
+        "NEW YORK, 3 June 2024- Also present was the Assistant Secretary-General for Humanitarian Affairs and "
+        "Deputy Emergency Relief Coordinator, Ms. Amina Rahman."
+    )
+    assert [o.name for o in proposal.officials] == ["Amina Rahman"]
+
+
+def test_cooperation_itself_is_not_a_topic():
+    found = areas("They decided on new areas of cooperation and collaboration and on future cooperation in health.")
+    assert not {"Cooperation", "Collaboration", "Future cooperation"} & set(found)
+
+
+def test_two_titles_joined_by_and_and_an_event_after_a_title():
+    proposal = propose(
+        "JAKARTA, 3 June 2024- They discussed the 2030 Agenda for Sustainable Development and ASEAN Community "
+        "Vision 2045, the Plan of Action on Preventing Violent Extremism and the Lisbon Ocean Conference."
+    )
+    assert {a.name for a in proposal.agreements} == {
+        "2030 Agenda for Sustainable Development",
+        "ASEAN Community Vision 2045",
+        "Plan of Action on Preventing Violent Extremism",
+    }
+
+
+def test_a_release_naming_its_own_genre_is_no_document():
+    proposal = propose("Press Statement\n\nJAKARTA, 3 June 2024- The ASEAN Secretariat met UNICEF.")
+    assert proposal.agreements == []

@@ -49,6 +49,7 @@ _STOP_ITEMS = {"others", "other areas", "etc", "more", "interest", "interests", 
 _GENERIC = {
     "people", "persons", "countries", "states", "communities", "partners", "stakeholders", "region", "regions",
     "world", "governments", "members", "sides", "parties", "sectors", "others", "all", "development", "developments",
+    "cooperation", "collaboration", "partnership", "partnerships", "relations", "ties", "linkages", "engagement",
 }  # fmt: skip
 # Adjectives that stand alone in a list of modifiers ("a safe, clean and healthy environment").
 _ADJECTIVES = {
@@ -63,7 +64,10 @@ _REGIONAL_ISSUE = re.compile(
     r"^(?:(?:the\s)?(?:\w+\s)?(?:situation|developments|crisis|conflict)\s(?:in|on)\s)?(?:the\s)?"
     r"(?P<name>(?:[A-Z][a-z]+\s){1,2}(?:Peninsula|East|Sea|Strait|Straits|Gulf|Basin|Subregion))$"
 )
-_LEADING = {"the", "a", "an", "its", "their", "various", "other", "mutual", "common", "further", "enhanced", "key"}
+_LEADING = {
+    "the", "a", "an", "its", "their", "various", "other", "mutual", "common", "further", "enhanced", "key",
+    "future", "closer", "stronger", "new", "existing", "ongoing", "possible", "potential", "specific",
+}  # fmt: skip
 # What is done about a topic, not the topic: "countering hate speech", "promoting decent work".
 _ACTIONS = {
     "countering", "combating", "combatting", "preventing", "addressing", "tackling", "promoting", "strengthening",

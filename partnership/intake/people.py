@@ -105,6 +105,8 @@ def _name_at(words: list[Word], index: int) -> list[Word]:
         if (_is_name_word(word) and not _phrase_at(words, position, _TITLES)) or (word.text in PARTICLES and name):
             name.append(word)
         else:
+            if name and _phrase_at(words, position, _TITLES):
+                return []  # "Deputy Emergency Relief Coordinator": the words qualify a post, they name no one
             break
         if len(name) >= MAX_NAME_WORDS:
             break
