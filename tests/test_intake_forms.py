@@ -165,3 +165,17 @@ def test_two_titles_joined_by_and_and_an_event_after_a_title():
 def test_a_release_naming_its_own_genre_is_no_document():
     proposal = propose("Press Statement\n\nJAKARTA, 3 June 2024- The ASEAN Secretariat met UNICEF.")
     assert proposal.agreements == []
+
+
+def test_a_reporting_clause_and_how_they_cooperate_are_not_topics():
+    found = areas(
+        "Partnerships matter, including strong partnerships between regions, and threats in areas such as "
+        "hate speech and cybersecurity, he said."
+    )
+    assert {"Hate speech", "Cybersecurity"} <= set(found)
+    assert not {"Strong partnerships", "He said"} & set(found)
+
+
+def test_a_meeting_with_an_acronym_is_not_an_organisation():
+    names = organisations("The ASEAN-UN Ministerial Meeting (AUMM) was held in New York.")
+    assert not any("Meeting" in name for name in names)

@@ -75,6 +75,8 @@ _ACTIONS = {
 }  # fmt: skip
 _LIST_WORDS = {"areas", "area", "fields", "field", "issues", "matters", "sectors", "topics", "priorities"}
 _NOT_IN_TOPICS = {"to", "on", "for", "with", "by", "at", "how", "that", "whether", "what", "which", "this", "these"}
+# A reporting clause closes a list ("... hate speech and cybersecurity, he said"): no topic has these words.
+_NOT_IN_TOPICS |= {"he", "she", "they", "we", "it", "said", "says", "added", "noted", "stressed"}
 _CUT = re.compile(r"\s(?:to|for|in)\s")
 MAX_LIST = 240  # characters of a list read after its opener
 
@@ -202,6 +204,8 @@ def _is_topic(topic: str) -> bool:
         return False
     if any(not w[:1].isalpha() for w in words) or _NOT_IN_TOPICS & {w.lower() for w in words}:
         return False
+    if words[-1].lower() in _GENERIC and all(is_adjective(w) or w.lower() in _LEADING for w in words[:-1]):
+        return False  # "strong partnerships", "bilateral cooperation": how, not what, they cooperate on
     if len(words) == 1 and (is_adjective(words[0]) or words[0].endswith("ed")):
         return False  # "regional", "safe": a modifier; "organised": a verb, not a topic
     # Topics are common nouns; a capitalised word (other than an acronym) names something else.
