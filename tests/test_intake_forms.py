@@ -179,3 +179,22 @@ def test_a_reporting_clause_and_how_they_cooperate_are_not_topics():
 def test_a_meeting_with_an_acronym_is_not_an_organisation():
     names = organisations("The ASEAN-UN Ministerial Meeting (AUMM) was held in New York.")
     assert not any("Meeting" in name for name in names)
+
+
+def test_a_post_with_its_acronym_names_the_person_after_it_and_is_no_body():
+    proposal = propose(
+        "JAKARTA, 3 June 2024- It was opened by the Deputy Secretary-General (DSG) for ASEAN Economic Community "
+        "Satvinder Singh. DSG Singh thanked UNCTAD."
+    )
+    assert [o.name for o in proposal.officials] == ["Satvinder Singh"]
+    assert not any("Secretary-General" in o.name for o in proposal.organisations)
+
+
+def test_a_framework_agreement_is_one_document():
+    proposal = propose("JAKARTA, 3 June 2024- They reviewed the ASEAN-WHO Framework Agreement of Cooperation.")
+    assert [a.name for a in proposal.agreements] == ["ASEAN-WHO Framework Agreement of Cooperation"]
+
+
+def test_how_they_cooperate_on_something_is_no_topic():
+    found = areas("Cooperation in areas including cross-sectoral cooperation and the promotion of synergy was agreed.")
+    assert not {"Cross-sectoral cooperation", "Promotion of synergy"} & set(found)

@@ -35,6 +35,8 @@ HEADS = {
     "MOU": "mou",
     "Letter of Intent": "mou",
     "Agreement": "agreement",
+    "Framework Agreement": "agreement",
+    "Framework Agreement of Cooperation": "agreement",
     "Charter": "agreement",
     "Convention": "agreement",
     "Treaty": "agreement",

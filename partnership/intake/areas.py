@@ -50,7 +50,10 @@ _GENERIC = {
     "people", "persons", "countries", "states", "communities", "partners", "stakeholders", "region", "regions",
     "world", "governments", "members", "sides", "parties", "sectors", "others", "all", "development", "developments",
     "cooperation", "collaboration", "partnership", "partnerships", "relations", "ties", "linkages", "engagement",
+    "synergy", "synergies", "coordination",
 }  # fmt: skip
+# What is done to a topic, named as a noun: "the promotion of synergy" is about synergy.
+_ACTION_OF = re.compile(r"^(?:promotion|implementation|strengthening|enhancement|advancement|improvement)\sof\s")
 # Adjectives that stand alone in a list of modifiers ("a safe, clean and healthy environment").
 _ADJECTIVES = {
     "safe", "clean", "healthy", "green", "secure", "free", "open", "fair", "just", "stable", "resilient",
@@ -127,7 +130,7 @@ def shared_heads(text: str) -> list[tuple[int, int, str, tuple[int, int] | None]
 
 
 def is_adjective(word: str) -> bool:
-    word = word.lower()
+    word = word.lower().rsplit("-", 1)[-1]  # "cross-sectoral": its last part
     return word in _ADJECTIVES or (word.isalpha() and len(word) > 4 and word.endswith(_ADJECTIVE_ENDINGS))
 
 
@@ -183,6 +186,9 @@ def listed_topics(text: str, known) -> list[tuple[int, int, str]]:
             while words and (words[0].lower() in _LEADING or (len(words) > 1 and words[0].lower() in _ACTIONS)):
                 words = words[1:]
             topic = " ".join(words)
+            action = _ACTION_OF.match(topic)
+            if action and topic[action.end() :].lower() in _GENERIC:
+                continue
             offset = opener.end() + window.find(topic, start) if topic else opener.end() + start
             if _is_topic(topic):
                 found.append((offset, offset + len(topic), topic))

@@ -190,6 +190,14 @@ class PeopleReader:
         words = self.words
         if position < len(words) and words[position].text == "and" and _phrase_at(words, position + 1, _TITLES):
             return self.tail(position + 1 + _phrase_at(words, position + 1, _TITLES))
+        # "Deputy Secretary-General (DSG) for ...": the post's own acronym in brackets.
+        if (
+            position + 2 < len(words)
+            and words[position].text == "("
+            and words[position + 2].text == ")"
+            and words[position + 1].text.isupper()
+        ):
+            position += 3
         if position >= len(words) or words[position].text not in TAIL_STARTS:
             return position
         end = None
