@@ -11,7 +11,8 @@ Two strengths, so a one-word label does not swallow its verb ("finance" is no "f
 - plural(): only the plural is undone — for one-word labels;
 - stem(): plural, then -ing, -er, -ee and a final -e — for labels of two or more words;
 - agent(): for a one-word label that is itself an -ing activity, its -er agents
-  ("peacebuilders" for "peacebuilding") but not its bare stem ("funds" is no "funding").
+  ("peacebuilders" for "peacebuilding") but not its bare stem ("funds" is no "funding"); for an
+  -ship label, its people ("entrepreneurs" for "entrepreneurship").
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ def stem(word: str) -> str:
 
 
 def agent(word: str) -> str:
-    """'peacebuilders' → 'peacebuild'; a word that is neither an -ing nor an -er form matches no -ing label."""
+    """'peacebuilders' → 'peacebuild~' (the -ing label 'peacebuilding'), 'entrepreneurs' → 'entrepreneur'
+    (the -ship label 'entrepreneurship'); 'funds' stays 'fund', which no -ing label is."""
     word = plural(word)
     for suffix in ("ing", "er"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 and word.isalpha():
-            return word[: -len(suffix)]
-    return word + "#"
+            return word[: -len(suffix)] + "~"
+    return word
 
 
 def label_forms(words: list[str]) -> tuple[str, set[str]]:
@@ -66,7 +68,12 @@ def label_forms(words: list[str]) -> tuple[str, set[str]]:
     'trafficking in persons' is also 'persons trafficking' (an English compound and its of-phrase).
     """
     if len(words) == 1:
-        return ("agent", {agent(words[0])}) if words[0].endswith("ing") else ("plural", {plural(words[0])})
+        word = words[0]
+        if word.endswith("ing"):
+            return "agent", {agent(word)}
+        if word.endswith("ship") and len(word) > 8:  # "entrepreneurship": its people, "entrepreneurs"
+            return "agent", {word[:-4]}
+        return "plural", {plural(word)}
     stems = [stem(word) for word in words]
     keys = {" ".join(stems)}
     if len(stems) == 2 and not _FUNCTION & set(words):

@@ -12,11 +12,13 @@ import re
 from rapidfuzz import fuzz, process
 
 from ..names import name_key
-from .bodies import places
+from .bodies import TITLE_WORDS, places
 
 _LEAD_WORDS = {"of", "and", "the", "for", "on", "in", "to", "with", "between", "by", "at"}
 _IN_BRACKETS = re.compile(r"\s\((?P<acronym>[A-Z][A-Za-z&-]{1,11}(?:\s[A-Z][a-z]+)?)\)")
 _NAME_WORD = re.compile(r"(?:[^\W\d_][\w’'&.-]*|of|and|the|for|on|in|to)")
+_EVENTS = {"Meeting", "Meetings", "Summit", "Conference", "Workshop", "Session", "Seminar", "Retreat", "Symposium"}
+_POSTS = set(TITLE_WORDS)
 _WINDOW = 240  # characters looked back from "(ACRONYM)": bounded, so the work is linear
 
 
@@ -104,6 +106,10 @@ def bound_name(raw: str, acronym: str, document_words: set[str]) -> str:
         words = words[1:]
     if not words or any(word.strip(",") in document_words for word in words) or len(words) < 2:
         return ""
+    if words[-1] in _EVENTS:
+        return ""  # "ASEAN-UN Ministerial Meeting (AUMM)": a meeting, not a body
+    if " ".join(words) in _POSTS or words[-1] in _POSTS:
+        return ""  # "Deputy Secretary-General (DSG)": a post, not a body
     name = " ".join(words)
     initials = "".join(w[0] for w in words if w[:1].isupper())
     # The acronym's letters come from the name (ESCAP from Economic ... Commission ... Asia ... Pacific).
