@@ -11,7 +11,8 @@ and worker memory. The tables and the machine's description go to
 bench/results/<date>-<meetings>.md. It measures and reports; it asserts nothing.
 
 Phases, each a fresh gunicorn:
-  cached     the production configuration: whole pages cached for anonymous visitors.
+  cached     the production configuration: whole pages cached for anonymous visitors; the
+             busiest public pages again as a signed-in editor gets them.
   rendered   PAGE_CACHE=false: the view and template run on every request; counts and
              facets still come from the cache.
   uncached   bench/uncached_settings.py: nothing cached at all (a dummy cache), so each
@@ -494,6 +495,8 @@ def pages(targets: dict, client) -> list[tuple[str, str]]:
 ONE_AREA = "/meetings/ one area"
 # The pages measured with nothing cached: the lists and search, whose cost is what a cache hides.
 UNCACHED_PAGES = {"/meetings/ unfiltered", ONE_AREA, "/meetings/ area + year", "search: common term"}
+# The public pages measured again as a signed-in editor gets them (production configuration).
+SIGNED_IN_PAGES = {"meeting detail", "official detail (busiest)", "/meetings/ unfiltered", ONE_AREA}
 DATASETTE_DB = ""
 
 
@@ -682,6 +685,10 @@ def main() -> None:
         for label, path in page_list:
             log(f"wrk {label}: {path}")
             rows.append(("cached", label, path, wrk(base + path)))
+        for label, path in page_list:
+            if label in SIGNED_IN_PAGES:
+                log(f"wrk {label}, signed in: {path}")
+                rows.append(("signed in", label, path, wrk(base + path, {"Cookie": f"sessionid={session}"})))
         for mix_label, paths_file in (("hot", hot), ("long tail", tail)):
             for editing in (False, True):
                 label = f"{mix_label}, {'an editor saving every 5 s' if editing else 'no saves'}"
@@ -822,7 +829,8 @@ def main() -> None:
             "B is the mean of the two baseline runs (first and last). Phases: *cached* is the production "
             "configuration (whole pages cached for anonymous visitors, invalidated on save); *rendered* runs the "
             "view and template on every request (PAGE_CACHE=false; counts and facets still cached); *signed in* "
-            "is an editor's session (never served from the page cache); *uncached* caches nothing at all "
+            "is an editor's session: public pages in the production configuration, and the admin's changelists; "
+            "*uncached* caches nothing at all "
             "(bench/uncached_settings.py). req/s counts only 2xx/3xx answers. Queries are counted in-process: "
             "with an empty cache (cold), rendered with counts and facets cached, and from the page cache (hit); "
             "cold ms is the first request's time in-process.",

@@ -269,7 +269,7 @@ class MeetingFilter(PartnershipFilterSet):
     agreement = SlugsFilter(
         label="Agreement", noun="agreement", queryset=Agreement.objects.public(), method="filter_agreement"
     )
-    city = SlugsFilter(label="City", noun="city", queryset=City.objects.all(), method="filter_city")
+    city = SlugsFilter(label="City", noun="city", queryset=City.objects.public(), method="filter_city")
     date_after = django_filters.DateFilter(
         label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -327,7 +327,7 @@ class MeetingFilter(PartnershipFilterSet):
         key = name_key(value)
         cities = [
             pk
-            for pk, names, aliases in City.objects.values_list("pk", "name", "aliases")
+            for pk, names, aliases in City.objects.public().values_list("pk", "name", "aliases")
             if key in {name_key(spelling) for spelling in [names, *aliases]}
         ]
         return found | queryset.filter(city_record__in=cities) if cities else found

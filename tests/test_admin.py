@@ -473,3 +473,42 @@ def test_a_record_shows_the_release_it_was_first_seen_in(seeded):
     page = client_for("editor").get(reverse("admin:partnership_official_change", args=[person.pk]))
     assert page.status_code == 200
     assert "Embargoed release" in page.text
+
+
+def _autocomplete_forms():
+    """(model admin, field) for every search-as-you-type field on an add form, inlines included."""
+    from django.contrib import admin
+
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "partnership":
+            continue
+        for field in model_admin.autocomplete_fields:
+            found.append((model._meta.model_name, "", field))
+        for inline in model_admin.inlines:
+            for field in inline.autocomplete_fields:
+                found.append((model._meta.model_name, inline.model._meta.model_name, field))
+    return found
+
+
+@pytest.mark.parametrize("model_name, inline, field", _autocomplete_forms())
+def test_a_search_as_you_type_field_posted_with_no_record_id_answers_with_the_form(seeded, model_name, inline, field):
+    """A hand-edited or stale form posts "abc" where a record id goes: the form comes back with its
+    errors (200), never a 500 from rendering the value again."""
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "pw"))
+    url = reverse(f"admin:partnership_{model_name}_add")
+    form = client.get(url).context["adminform"].form
+    data = dict.fromkeys(form.fields, "")
+    for formset in client.get(url).context["inline_admin_formsets"]:
+        prefix = formset.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0"})
+        if formset.formset.model._meta.model_name == inline:
+            data[f"{prefix}-0-{field}"] = "abc"
+    if not inline:
+        data[field] = "abc"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert b"errorlist" in response.content  # the field's own message, beside the field

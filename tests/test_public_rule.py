@@ -20,6 +20,7 @@ from partnership import kinds, selectors
 from partnership.intake import KnownNames, propose
 from partnership.models import (
     Agreement,
+    City,
     CooperationArea,
     Meeting,
     MeetingAgreement,
@@ -34,6 +35,7 @@ from partnership.models import (
     Relationship,
     ReleaseStatus,
     SlugRedirect,
+    Venue,
 )
 from partnership.services import meeting_create_from_proposal, records_merge, releases_set_status
 
@@ -57,6 +59,10 @@ SECRETS = [
     "Secret relationship",
     "Secret post",
     "Unveiled later",
+    "Secretville",
+    "secretville",
+    "Secret Hall",
+    "secret-hall",
 ]
 
 
@@ -98,6 +104,8 @@ def draft(seeded):
     # A record entered by hand (public) named only by the draft: public, but its draft link is not.
     hand = Official.objects.create(name="Hand Entered")
     Participation.objects.create(meeting=meeting, official=hand, role="chair", **cite)
+    # A draft meeting names a city and a venue no published meeting names.
+    factories.meeting(source=release, title="Embargoed release meeting", city="Secretville", venue="Secret Hall")
     return release
 
 
@@ -184,6 +192,8 @@ def test_a_record_first_seen_in_a_draft_is_public_once_a_published_release_names
         ("/api/meetings/", "official", "secret-person"),
         ("/api/meetings/", "agreement", "secret-accord"),
         ("/api/officials/", "organisation", "secret-org"),
+        ("/meetings/", "city", "secretville"),
+        ("/export/meetings.csv", "city", "secretville"),
     ],
 )
 def test_a_filter_naming_a_draft_record_answers_as_for_an_unknown_one(client, draft, path, parameter, slug):
@@ -274,6 +284,17 @@ def test_the_public_dataset_holds_only_public_records_and_loads_back(draft):
     plan = next(row for row in data["agreements"] if row["slug"] == PLAN)
     assert "secret-accord" not in plan["takes_into_account"]
     assert PressRelease.objects.filter(status=ReleaseStatus.DRAFT).exists()
+
+
+def test_a_place_a_draft_meeting_names_is_public_once_a_published_meeting_names_it(client, draft):
+    assert not City.objects.public().filter(slug="secretville").exists()
+    factories.meeting(title="Published meeting", city="Secretville", venue="Secret Hall")
+    assert City.objects.public().filter(slug="secretville").exists()
+    assert Venue.objects.public().filter(slug__startswith="secret-hall").exists()
+    assert client.get("/meetings/", {"city": "secretville"}).status_code == 200
+    # A place no meeting names (the gazetteer, an editor's entry) is public.
+    City.objects.create(name="Nowhere Yet")
+    assert City.objects.public().filter(slug="nowhere-yet").exists()
 
 
 def test_existing_records_get_the_release_that_first_named_them(seeded):

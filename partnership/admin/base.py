@@ -18,10 +18,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import models, services
 from .forms import DuplicateGuardForm, EditorsForm, is_staff
+from .widgets import RecordSearchFields
 
 
-class StaffReadable:
-    """Any staff member may read; changing needs the model permissions (the Editors group)."""
+class StaffReadable(RecordSearchFields):
+    """Any staff member may read; changing needs the model permissions (the Editors group).
+
+    Every editors' screen and inline starts here, so each also gets the safe search-as-you-type fields.
+    """
 
     def has_view_permission(self, request, obj=None):
         return is_staff(request) or super().has_view_permission(request, obj)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect
@@ -33,6 +32,7 @@ from ..intake import (
     propose,
 )
 from ..names import name_key
+from .widgets import RecordSearch
 
 
 class PartialDateField(forms.CharField):
@@ -79,21 +79,6 @@ class ParagraphMixin:
         elif number is not None and number > len(self.paragraphs):
             self.add_error("paragraph", f"The release has {len(self.paragraphs)} paragraphs.")
         return data
-
-
-class RecordSearch(AutocompleteSelect):
-    """The admin's autocomplete; a posted value that is no record id re-renders as empty (Django's would fail)."""
-
-    def optgroups(self, name, value, attr=None):
-        key = self.choices.queryset.model._meta.pk
-        ids = []
-        for item in value:
-            try:
-                key.to_python(item)
-            except ValidationError:
-                continue
-            ids.append(item)
-        return super().optgroups(name, ids, attr)
 
 
 def autocomplete(model, field: str, placeholder: str) -> RecordSearch:
@@ -331,7 +316,7 @@ class ExtractViewMixin:
         if not (self.has_change_permission(request, release) and request.user.has_perm("partnership.add_meeting")):
             raise PermissionDenied
         existing = release.derived_meetings.first()
-        proposal = propose(release.body, KnownNames.from_database())
+        proposal = propose(release.body, KnownNames.cached())
         paragraphs = release.paragraphs()
         data = request.POST if request.method == "POST" else None
         meeting_form = MeetingProposalForm(data, prefix="meeting", initial=MeetingProposalForm.initial_for(proposal))
