@@ -7,9 +7,11 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import facets
         from .cache import connect_signals
 
         connect_signals()
+        facets.connect_signals()
 
         # Registers SQLite's partnership_unaccent() before any connection opens.
         from . import search  # noqa: F401

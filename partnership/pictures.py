@@ -94,11 +94,16 @@ def year_chart(filterset, *, split_by_pillar: bool = True) -> charts.YearChart |
     discuss several pillars, so the bands are side by side, not stacked).
     """
     meetings = filterset.qs
-    totals = per_year(meetings)
+    # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
+    stored = filterset.stored_counts()
+    totals = stored.per_year() if stored is not None else per_year(meetings)
     series = []
     if split_by_pillar and totals:
         pillars = _pillars()
-        counts = per_year_and_pillar(meetings, pillars)
+        if stored is not None:
+            counts = stored.per_year_and_pillar(pk for pk, *_ in pillars)
+        else:
+            counts = per_year_and_pillar(meetings, pillars)
         if len(counts) > 1:
             series = [
                 (name, counts[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))
