@@ -25,13 +25,14 @@ from functools import cached_property
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from .models import (
     Agreement,
     AreaClosure,
     CooperationArea,
     FacetCount,
+    FacetRoot,
     FacetStale,
     Meeting,
     MeetingAgreement,
@@ -194,6 +195,7 @@ INSERT INTO partnership_facetcount (scope, facet, key, n)
         SELECT r.root_id, i.facet, i.key
         FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
     ) items GROUP BY 1, 2, 3;
+ANALYZE partnership_facetroot, partnership_facetcount;
 """
 
 
@@ -248,12 +250,20 @@ class StoredCounts:
         """(slug, label, count) of the records with the most meetings, ties by slug (as the GROUP BY orders)."""
         table = connections[self.using].ops.quote_name(model._meta.db_table)
         sql = (
-            f'SELECT r.slug, r."{label}", c.n FROM partnership_facetcount c JOIN {table} r ON r.id::text = c.key '
+            f'SELECT r.slug, r."{label}", c.n FROM partnership_facetcount c JOIN {table} r ON r.id = c.key::bigint '
             "WHERE c.scope = %s AND c.facet = %s AND c.n > 0 ORDER BY c.n DESC, r.slug LIMIT %s"
         )
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, [self.scope, facet, limit])
             return [tuple(row) for row in cursor.fetchall()]
+
+
+def in_subtree(meetings, area):
+    """meetings narrowed to those with a public link to area or an area below it, as kept on write.
+
+    The same rows as MeetingQuerySet.for_areas([area]) on public meetings (differences() checks the counts).
+    """
+    return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
 
 
 def scope_of(filterset) -> int | None:
@@ -435,6 +445,25 @@ def _after_delete(sender, instance, using=None, **kwargs):
         refresh_closure(using)
 
 
+def _links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
+    """Meeting.participants.add() and the like write the links with bulk_create, which sends no post_save
+    (a merge moves links this way): the rows of those meetings and records are flagged here."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    using = using or DEFAULT_DB_ALIAS
+    if isinstance(instance, Meeting):
+        meetings, record_model, records = [instance.pk], model, pk_set
+    else:
+        meetings, record_model, records = pk_set, type(instance), [instance.pk]
+    if meetings is None:  # clear() from a record's side: its links are gone, its meetings unknown
+        meetings = []
+    sync_meetings(meetings, using)
+    if records:
+        first_seen = f"{record_model.first_seen_field}__isnull"
+        ids = record_model._default_manager.using(using).filter(pk__in=records, **{first_seen: False})
+        sync_records(record_model, ids.values_list("pk", flat=True), using)
+
+
 def _rebuild_if_stale(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     # After the migrations, with today's code: counts for data that existed before the tables did.
     # Data migrations write areas without signals, so the closure is checked here too.
@@ -455,4 +484,6 @@ def connect_signals() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"partnership-facets-pre-{model.__name__}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"partnership-facets-save-{model.__name__}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"partnership-facets-delete-{model.__name__}")
+    for through in LINKS:
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"partnership-facets-m2m-{through.__name__}")
     post_migrate.connect(_rebuild_if_stale, dispatch_uid="partnership-facets-rebuild")

@@ -292,9 +292,22 @@ class MeetingFilter(PartnershipFilterSet):
         model = Meeting
         fields = []
 
+    @property
+    def qs(self):
+        found = super().qs
+        if not hasattr(found, "known_count"):
+            found.known_count = self._kept_total  # read only if the paginator counts (not when cached)
+        return found
+
+    def _kept_total(self) -> int | None:
+        stored = self.stored_counts()
+        return stored.total() if stored is not None else None
+
     def filter_area(self, queryset, name, areas):
+        # The meetings in an area's subtree are kept on write too (FacetRoot): one index probe per meeting.
+        kept = facets.maintained(queryset.db)
         for area in areas:
-            queryset = queryset.for_areas([area])
+            queryset = facets.in_subtree(queryset, area) if kept else queryset.for_areas([area])
         return queryset
 
     def filter_official(self, queryset, name, officials):

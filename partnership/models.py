@@ -608,6 +608,13 @@ class MeetingQuerySet(SourcedQuerySet):
         """Meetings whose source release is published (drafts stay hidden)."""
         return self.filter(source__status=ReleaseStatus.PUBLISHED)
 
+    def count(self):
+        # A list whose total is kept on write says so through known_count (MeetingFilter.qs); a
+        # clone (any further filter) has no such attribute and counts again.
+        known = getattr(self, "known_count", None)
+        found = known() if known is not None else None
+        return super().count() if found is None else found
+
     def for_areas(self, areas):
         """Meetings that discussed any of the areas or an area below them."""
         ids = CooperationArea.objects.descendant_ids(areas)
@@ -956,6 +963,10 @@ class FacetRoot(models.Model):
     root_id = models.BigIntegerField()
     links = models.IntegerField()
 
+    class Meta:
+        # The meetings of one area's list (facets.in_subtree), besides the primary key's meeting → areas.
+        indexes = [models.Index(fields=["root_id", "meeting_id"], name="facet_root_area_idx")]
+
     def __str__(self):
         return f"meeting {self.meeting_id} under area {self.root_id}"
 
@@ -968,6 +979,10 @@ class FacetCount(models.Model):
     facet = models.CharField(max_length=16)
     key = models.CharField(max_length=40)
     n = models.IntegerField()
+
+    class Meta:
+        # A list's busiest records first (StoredCounts.top), without sorting every record of the facet.
+        indexes = [models.Index(fields=["scope", "facet", "-n"], name="facet_count_top_idx")]
 
     def __str__(self):
         return f"{self.scope}/{self.facet}/{self.key}: {self.n}"

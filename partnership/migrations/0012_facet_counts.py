@@ -227,6 +227,9 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=40)),
                 ('n', models.IntegerField()),
             ],
+            options={
+                'indexes': [models.Index(fields=['scope', 'facet', '-n'], name='facet_count_top_idx')],
+            },
         ),
         migrations.CreateModel(
             name='FacetRoot',
@@ -236,6 +239,9 @@ class Migration(migrations.Migration):
                 ('root_id', models.BigIntegerField()),
                 ('links', models.IntegerField()),
             ],
+            options={
+                'indexes': [models.Index(fields=['root_id', 'meeting_id'], name='facet_root_area_idx')],
+            },
         ),
         migrations.CreateModel(
             name='FacetStale',
