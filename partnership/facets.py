@@ -69,52 +69,127 @@ def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 # -- the flags: the public rule's own QuerySets decide ----------------------------------------
 
-
-def _flag(model, scope: Q, using: str) -> None:
-    """Set is_public on model's rows in scope to whether public() holds them; only changed rows are written."""
-    manager = model._default_manager.db_manager(using)
-    public = Exists(manager.public().filter(pk=OuterRef("pk")))
-    manager.filter(scope, is_public=False).filter(public).update(is_public=True)
-    manager.filter(scope, is_public=True).exclude(public).update(is_public=False)
+# More flag changes than this in one write (a release with many meetings) are counted set-based,
+# with the row triggers off, instead of one trigger per row.
+BULK_ROWS = 100
 
 
-def _flag_one(instance) -> None:
-    """The flag of one saved row, also on the instance (so a later save of it writes the right value)."""
-    manager = type(instance)._default_manager.db_manager(instance._state.db)
-    value = manager.public().filter(pk=instance.pk).exists()
-    manager.filter(pk=instance.pk).exclude(is_public=value).update(is_public=value)
-    instance.is_public = value
+class Sync:
+    """Collects the rows a write may have changed, then sets their flags in one pass.
+
+    One SELECT per model finds the rows whose flag differs from `public()` (the rule's planning,
+    not its execution, is what costs: the fewer statements the better); only those are written.
+    """
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.using = using
+        self.scopes: dict[type, Q] = {}
+        self.flipped: dict[type, dict[int, bool]] = {}
+
+    def rows(self, model, scope: Q) -> Sync:
+        self.scopes[model] = self.scopes[model] | scope if model in self.scopes else scope
+        return self
+
+    def meetings(self, ids) -> Sync:
+        """Meetings and every link of theirs (a link hangs on its meeting)."""
+        self.rows(Meeting, Q(pk__in=ids))
+        for model in LINKS:
+            self.rows(model, Q(meeting_id__in=ids))
+        return self
+
+    def records(self, model, ids) -> Sync:
+        """The meeting links naming these records (a record's own public state may have changed)."""
+        link = LINK_OF_RECORD.get(model)
+        return self.rows(link, Q(**{f"{LINKS[link]}_id__in": ids})) if link is not None else self
+
+    def releases(self, ids) -> Sync:
+        """What publishing or unpublishing releases can change: their meetings, the facts they source,
+        and the records they first showed or attest (only records with a first release can change)."""
+        ids = list(ids)
+        self.meetings(Meeting.objects.using(self.using).filter(source_id__in=ids).values("pk"))
+        for model in LINKS:
+            self.rows(model, Q(source_id__in=ids))
+        for model in LINK_OF_RECORD:
+            self.records(model, _records_depending_on(model, ids, self.using))
+        return self
+
+    def run(self) -> Sync:
+        changed: dict[type, list[tuple[int, int, bool]]] = {}
+        for model, scope in self.scopes.items():
+            manager = model._default_manager.db_manager(self.using)
+            should = Exists(manager.public().filter(pk=OuterRef("pk")))
+            meeting = "pk" if model is Meeting else "meeting_id"
+            rows = (
+                manager.filter(scope)
+                .alias(should=should)
+                .filter(Q(is_public=True, should=False) | Q(is_public=False, should=True))
+                .order_by()
+                .values_list("pk", meeting, "is_public")
+            )
+            changed[model] = list(rows)
+        _apply(changed, self.using)
+        self.flipped = {model: {pk: not was for pk, _, was in rows} for model, rows in changed.items()}
+        return self
+
+    def flag_of(self, instance) -> bool:
+        """The flag of a saved instance after run() (so a later save of the instance writes the right value)."""
+        return self.flipped.get(type(instance), {}).get(instance.pk, instance.is_public)
+
+
+def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None:
+    total = sum(len(rows) for rows in changed.values())
+    if not total:
+        return
+    connection = connections[using]
+    bulk = connection.vendor == "postgresql" and total > BULK_ROWS
+    meetings = sorted({meeting for rows in changed.values() for _, meeting, _ in rows})
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), [meetings, meetings])
+            cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
+    for model, rows in changed.items():
+        manager = model._default_manager.db_manager(using)
+        for value in (True, False):
+            pks = [pk for pk, _, was in rows if was is not value]
+            for start in range(0, len(pks), 10000):
+                manager.filter(pk__in=pks[start : start + 10000]).update(is_public=value)
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), [meetings, meetings])
+            cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
+
+
+# What some meetings contribute to every list they are in, added (sign "") or taken away ("-").
+CONTRIBUTIONS_SQL = """
+INSERT INTO partnership_facetcount AS c (scope, facet, key, n)
+SELECT scope, facet, key, {sign}count(*) FROM (
+    SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem WHERE meeting_id = ANY(%s)
+    UNION ALL
+    SELECT r.root_id, i.facet, i.key
+    FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    WHERE i.meeting_id = ANY(%s)
+) items GROUP BY 1, 2, 3
+ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
+"""
+ROOTS_SQL = """
+INSERT INTO partnership_facetroot (meeting_id, root_id, links)
+SELECT l.meeting_id, c.ancestor_id, count(*)
+FROM partnership_meetingarea l JOIN partnership_areaclosure c ON c.area_id = l.area_id
+WHERE l.is_public"""
 
 
 def sync_meetings(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Meetings and every link of theirs (a link hangs on its meeting)."""
-    ids = list(ids)
-    if not ids:
-        return
-    _flag(Meeting, Q(pk__in=ids), using)
-    for model in LINKS:
-        _flag(model, Q(meeting_id__in=ids), using)
+    Sync(using).meetings(list(ids)).run()
 
 
 def sync_records(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
-    """The meeting links naming these records (a record's own public state may have changed)."""
-    ids = list(ids)
-    link = LINK_OF_RECORD.get(model)
-    if link is not None and ids:
-        _flag(link, Q(**{f"{LINKS[link]}_id__in": ids}), using)
+    Sync(using).records(model, list(ids)).run()
 
 
 def sync_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
-    """What publishing or unpublishing releases can change: their meetings, the facts they source,
-    and the records they first showed or attest (only records with a first release can change)."""
-    ids = list(ids)
-    if not ids:
-        return
-    sync_meetings(Meeting.objects.using(using).filter(source_id__in=ids).values_list("pk", flat=True), using)
-    for model in LINKS:
-        _flag(model, Q(source_id__in=ids), using)
-    for model in LINK_OF_RECORD:
-        sync_records(model, _records_depending_on(model, ids, using), using)
+    Sync(using).releases(ids).run()
 
 
 def _records_depending_on(model, releases: list[int], using: str) -> list[int]:
@@ -172,11 +247,14 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
                 cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
         for model in [Meeting, *LINKS]:
-            _flag(model, Q(), using)
+            manager = model._default_manager.db_manager(using)
+            public = Exists(manager.public().filter(pk=OuterRef("pk")))
+            manager.filter(is_public=False).filter(public).update(is_public=True)
+            manager.filter(is_public=True).exclude(public).update(is_public=False)
         refresh_closure(using)
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute(REBUILD_SQL)
+                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL))
                 cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
         FacetStale.objects.using(using).all().delete()
 
@@ -184,10 +262,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
 REBUILD_SQL = """
 DELETE FROM partnership_facetroot;
 DELETE FROM partnership_facetcount;
-INSERT INTO partnership_facetroot (meeting_id, root_id, links)
-    SELECT l.meeting_id, c.ancestor_id, count(*)
-    FROM partnership_meetingarea l JOIN partnership_areaclosure c ON c.area_id = l.area_id
-    WHERE l.is_public GROUP BY 1, 2;
+{roots} GROUP BY 1, 2;
 INSERT INTO partnership_facetcount (scope, facet, key, n)
     SELECT scope, facet, key, count(*) FROM (
         SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem
@@ -395,54 +470,58 @@ def _watched(model) -> list[str]:
     return fields
 
 
-def _attested_records(sender, instance, before, using) -> None:
+def _attested_records(sync: Sync, sender, instance, before) -> None:
     """A fact with its own source attests the records it names: they may have become public, or stopped."""
     for field, record_model in _record_fields(sender):
         ids = {getattr(instance, field)} | ({before[field]} if before else set())
-        ids = [pk for pk in ids if pk is not None]
         first_seen = f"{record_model.first_seen_field}__isnull"
-        ids = (
-            record_model._default_manager.using(using)
-            .filter(pk__in=ids, **{first_seen: False})
-            .values_list("pk", flat=True)
-        )
-        sync_records(record_model, ids, using)
+        records = record_model._default_manager.using(sync.using)
+        sync.records(record_model, records.filter(pk__in=[pk for pk in ids if pk is not None], **{first_seen: False}))
 
 
 def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs):
-    using = using or DEFAULT_DB_ALIAS
+    sync = Sync(using or DEFAULT_DB_ALIAS)
     before = getattr(instance, "_facets_before", None)
-    if sender in LINKS or sender is Meeting:
-        _flag_one(instance)
+    if sender in LINKS:
+        sync.rows(sender, Q(pk=instance.pk))
     if sender is Meeting:
-        for model in LINKS:
-            _flag(model, Q(meeting_id=instance.pk), using)
-    if sender is PressRelease:
-        sync_releases([instance.pk], using)  # its meetings, facts, the records it shows or attests
+        # Its links hang on it: they change only if the meeting's own flag does (or a fixture loads it).
+        meeting_public = Meeting.objects.using(sync.using).public().filter(pk=instance.pk).exists()
+        if meeting_public != instance.is_public or raw:
+            sync.meetings([instance.pk])
+        else:
+            sync.rows(Meeting, Q(pk=instance.pk))
+    changed = before is None or any(value != getattr(instance, field) for field, value in before.items())
+    if sender is PressRelease and (created or raw or changed):
+        sync.releases([instance.pk])  # its meetings, facts, the records it shows or attests
         if before and before["publisher_id"] != instance.publisher_id:  # the old publisher loses an attestation
-            old = Organisation.objects.using(using).filter(pk=before["publisher_id"], first_seen__isnull=False)
-            sync_records(Organisation, old.values_list("pk", flat=True), using)
+            old = Organisation.objects.using(sync.using).filter(pk=before["publisher_id"], first_seen__isnull=False)
+            sync.records(Organisation, old.values("pk"))
     if sender is CooperationArea and (created or raw or (before and before["parent_id"] != instance.parent_id)):
         # A new area has no links yet (nor does one loaded from a fixture, whose links come later or are
         # flagged below); a moved one changes which subtrees its meetings are in: everything is recounted.
         if created or raw:
-            refresh_closure(using)
-        elif refresh_closure(using) and connections[using].vendor == "postgresql":
-            rebuild(using)
+            refresh_closure(sync.using)
+        elif refresh_closure(sync.using) and connections[sync.using].vendor == "postgresql":
+            rebuild(sync.using)
     if sender in RECORDS:
         field = f"{sender.first_seen_field}_id"
         if raw or (before and before[field] != getattr(instance, field)):
-            sync_records(sender, [instance.pk], using)
+            sync.records(sender, [instance.pk])
     if issubclass(sender, Sourced):
-        _attested_records(sender, instance, before, using)
+        _attested_records(sync, sender, instance, before)
+    sync.run()
+    if sender in LINKS or sender is Meeting:
+        instance.is_public = sync.flag_of(instance)
 
 
 def _after_delete(sender, instance, using=None, **kwargs):
-    using = using or DEFAULT_DB_ALIAS
+    sync = Sync(using or DEFAULT_DB_ALIAS)
     if issubclass(sender, Sourced):
-        _attested_records(sender, instance, None, using)
+        _attested_records(sync, sender, instance, None)
     if sender is CooperationArea:
-        refresh_closure(using)
+        refresh_closure(sync.using)
+    sync.run()
 
 
 def _links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
@@ -450,18 +529,17 @@ def _links_changed(sender, instance, action, model, pk_set, using=None, **kwargs
     (a merge moves links this way): the rows of those meetings and records are flagged here."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    using = using or DEFAULT_DB_ALIAS
+    sync = Sync(using or DEFAULT_DB_ALIAS)
     if isinstance(instance, Meeting):
         meetings, record_model, records = [instance.pk], model, pk_set
     else:
-        meetings, record_model, records = pk_set, type(instance), [instance.pk]
-    if meetings is None:  # clear() from a record's side: its links are gone, its meetings unknown
-        meetings = []
-    sync_meetings(meetings, using)
+        meetings, record_model, records = pk_set or [], type(instance), [instance.pk]
+    sync.meetings(list(meetings))
     if records:
         first_seen = f"{record_model.first_seen_field}__isnull"
-        ids = record_model._default_manager.using(using).filter(pk__in=records, **{first_seen: False})
-        sync_records(record_model, ids.values_list("pk", flat=True), using)
+        ids = record_model._default_manager.using(sync.using).filter(pk__in=records, **{first_seen: False})
+        sync.records(record_model, ids.values("pk"))
+    sync.run()
 
 
 def _rebuild_if_stale(sender, using=DEFAULT_DB_ALIAS, **kwargs):
