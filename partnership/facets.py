@@ -83,11 +83,11 @@ class Sync:
 
     def __init__(self, using: str = DEFAULT_DB_ALIAS):
         self.using = using
-        self.scopes: dict[type, Q] = {}
+        self.scopes: dict[type, list[Q]] = {}
         self.flipped: dict[type, dict[int, bool]] = {}
 
     def rows(self, model, scope: Q) -> Sync:
-        self.scopes[model] = self.scopes[model] | scope if model in self.scopes else scope
+        self.scopes.setdefault(model, []).append(scope)
         return self
 
     def meetings(self, ids) -> Sync:
@@ -100,7 +100,8 @@ class Sync:
     def records(self, model, ids) -> Sync:
         """The meeting links naming these records (a record's own public state may have changed)."""
         link = LINK_OF_RECORD.get(model)
-        return self.rows(link, Q(**{f"{LINKS[link]}_id__in": ids})) if link is not None else self
+        ids = list(ids)  # evaluated here: an empty list adds no query (a subquery could cost a scan)
+        return self.rows(link, Q(**{f"{LINKS[link]}_id__in": ids})) if link is not None and ids else self
 
     def releases(self, ids) -> Sync:
         """What publishing or unpublishing releases can change: their meetings, the facts they source,
@@ -115,18 +116,22 @@ class Sync:
 
     def run(self) -> Sync:
         changed: dict[type, list[tuple[int, int, bool]]] = {}
-        for model, scope in self.scopes.items():
+        for model, scopes in self.scopes.items():
             manager = model._default_manager.db_manager(self.using)
             should = Exists(manager.public().filter(pk=OuterRef("pk")))
             meeting = "pk" if model is Meeting else "meeting_id"
-            rows = (
-                manager.filter(scope)
-                .alias(should=should)
-                .filter(Q(is_public=True, should=False) | Q(is_public=False, should=True))
-                .order_by()
-                .values_list("pk", meeting, "is_public")
-            )
-            changed[model] = list(rows)
+            found = {}
+            # One query per scope, not their OR: each scope has its index (pk, meeting, source, record).
+            for scope in scopes:
+                rows = (
+                    manager.filter(scope)
+                    .alias(should=should)
+                    .filter(Q(is_public=True, should=False) | Q(is_public=False, should=True))
+                    .order_by()
+                    .values_list("pk", meeting, "is_public")
+                )
+                found.update((row[0], row) for row in rows)
+            changed[model] = list(found.values())
         _apply(changed, self.using)
         self.flipped = {model: {pk: not was for pk, _, was in rows} for model, rows in changed.items()}
         return self
@@ -476,7 +481,8 @@ def _attested_records(sync: Sync, sender, instance, before) -> None:
         ids = {getattr(instance, field)} | ({before[field]} if before else set())
         first_seen = f"{record_model.first_seen_field}__isnull"
         records = record_model._default_manager.using(sync.using)
-        sync.records(record_model, records.filter(pk__in=[pk for pk in ids if pk is not None], **{first_seen: False}))
+        named = records.filter(pk__in=[pk for pk in ids if pk is not None], **{first_seen: False})
+        sync.records(record_model, named.values_list("pk", flat=True))
 
 
 def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs):
@@ -496,7 +502,7 @@ def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs
         sync.releases([instance.pk])  # its meetings, facts, the records it shows or attests
         if before and before["publisher_id"] != instance.publisher_id:  # the old publisher loses an attestation
             old = Organisation.objects.using(sync.using).filter(pk=before["publisher_id"], first_seen__isnull=False)
-            sync.records(Organisation, old.values("pk"))
+            sync.records(Organisation, old.values_list("pk", flat=True))
     if sender is CooperationArea and (created or raw or (before and before["parent_id"] != instance.parent_id)):
         # A new area has no links yet (nor does one loaded from a fixture, whose links come later or are
         # flagged below); a moved one changes which subtrees its meetings are in: everything is recounted.
@@ -538,7 +544,7 @@ def _links_changed(sender, instance, action, model, pk_set, using=None, **kwargs
     if records:
         first_seen = f"{record_model.first_seen_field}__isnull"
         ids = record_model._default_manager.using(sync.using).filter(pk__in=records, **{first_seen: False})
-        sync.records(record_model, ids.values("pk"))
+        sync.records(record_model, ids.values_list("pk", flat=True))
     sync.run()
 
 
