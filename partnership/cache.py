@@ -17,6 +17,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_migrate
 from django.http import HttpResponse
+from django.utils import timezone
+
+from . import versions
 
 GENERATION_KEY = "partnership:generation"
 
@@ -31,6 +34,12 @@ def generation() -> int:
 
 
 def invalidate() -> None:
+    """Move on to a new generation, and forget every record page: for writes that send no signal."""
+    _next_generation()
+    versions.forget_all()
+
+
+def _next_generation() -> None:
     """Move on to a new generation: every value cached before is no longer read."""
     try:
         cache.incr(GENERATION_KEY)
@@ -83,12 +92,75 @@ def cached_page(view):
     return wrapper
 
 
+def cached_record_page(view):
+    """Serve a record's page from the cache while every record it shows is unchanged (partnership/versions.py).
+
+    The view returns its response with `depends_on`, the version keys of every record the page
+    draws from. A cached page is served only while each of those versions is what it was when
+    the page was rendered, so a save elsewhere leaves it alone and a save that touches it is seen
+    on the next request, in every worker. The page holds nothing personal (no per-user part, no
+    form, no cookie), so staff and editors get it too. It is keyed by address without the query
+    string (no record page reads one) and by today's date (the footer and "cite this" print it).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PAGE_CACHE or request.method != "GET":
+            return view(request, *args, **kwargs)
+        address = f"{request.scheme}://{request.get_host()}{request.path}|{timezone.localdate().isoformat()}"
+        key = f"partnership:record-page:{hashlib.sha256(address.encode()).hexdigest()}"
+        # One round trip: the page and the versions it depended on when this process last saw it.
+        guess = _dependencies_seen.get(key, ())
+        found = cache.get_many([key, *guess])
+        hit = found.get(key)
+        if hit is not None:
+            content, content_type, depends_on, seen = hit
+            now = tuple(found.get(name) for name in guess) if depends_on == guess else versions.current(depends_on)
+            _remember(key, depends_on)
+            if now == seen:
+                return HttpResponse(content, content_type=content_type)
+        # A save committed while this page renders moves the generation on after its data is
+        # visible and before its versions change: the page is then not stored at all, so it can
+        # never be kept under versions newer than the rows it was drawn from.
+        before = generation()
+        response = view(request, *args, **kwargs)
+        depends_on = tuple(sorted({*getattr(response, "depends_on", ()), versions.EPOCH_KEY}))
+        keep = (
+            hasattr(response, "depends_on")
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+        if keep:
+            seen = versions.current(depends_on)
+            if generation() == before:
+                entry = (response.content, response["Content-Type"], depends_on, seen)
+                cache.set(key, entry, settings.RECORD_PAGE_TIMEOUT)
+                _remember(key, depends_on)
+        return response
+
+    return wrapper
+
+
+# Per process, the version keys each cached record page depended on when last seen: a hit then
+# reads the page and its versions together. Only a guess: the page's own list is what is checked.
+_dependencies_seen: dict[str, tuple] = {}
+_DEPENDENCIES_SEEN_MAX = 20_000
+
+
+def _remember(key: str, depends_on: tuple) -> None:
+    if len(_dependencies_seen) >= _DEPENDENCIES_SEEN_MAX and key not in _dependencies_seen:
+        _dependencies_seen.clear()
+    _dependencies_seen[key] = depends_on
+
+
 def _on_write(sender, **kwargs):
     if sender._meta.app_label == "partnership" or getattr(sender._meta, "auto_created", False):
         # Now, for reads later in this transaction, and again after commit, so a request racing the
         # transaction cannot keep old data cached under the new generation.
-        invalidate()
-        transaction.on_commit(invalidate)
+        _next_generation()
+        transaction.on_commit(_next_generation)
 
 
 def _create_cache_table(sender, using, **kwargs):

@@ -6,7 +6,7 @@ Two halves, so that what is public is still decided in one place (decision 0015)
   model's `public()` QuerySet. The `sync_*` functions recompute it, with `public()` itself, for
   what a write can change (the signals below: a link saved or deleted, a meeting saved, a release
   published or unpublished, a record's `first_seen` changed or a fact attesting it written).
-- PostgreSQL triggers (migration 0012) only add the flagged rows up into FacetCount: per facet
+- PostgreSQL triggers (migration 0013) only add the flagged rows up into FacetCount: per facet
   value over all public meetings (scope 0) and within each area's subtree (scope = the area's pk).
 
 `QuerySet.update()`, raw SQL and COPY send no signal: after them, call `rebuild()` (or

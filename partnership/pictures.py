@@ -22,6 +22,9 @@ from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, 
 NETWORK_MAX_NODES = 150
 NETWORK_MAX_EDGES = 600
 MET_WITH_LIMIT = 10
+# A record page's pictures read its meetings from a list of ids up to this many (the planner
+# then starts from them, in milliseconds); beyond it, from a subquery.
+RECORD_IDS_MAX = 20_000
 
 
 def meetings_url(**params) -> str:
@@ -65,16 +68,17 @@ def per_year(meetings) -> dict[int, int]:
     return dict(rows)
 
 
-def per_year_and_pillar(meetings, pillars) -> dict[int, dict[int, int]]:
+def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[int, int]]:
     """{pillar pk: {year: meetings that discussed the pillar or an area below it}} in one query."""
     if not pillars:
         return {}
+    among = meeting_ids if meeting_ids is not None else meetings.order_by().values("pk")
     pillar_of = Case(
         *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
     )
     rows = (
         MeetingArea.objects.public()
-        .filter(meeting__in=meetings.order_by().values("pk"))
+        .filter(meeting__in=among)
         .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
         .values("pillar", "y")
         .annotate(n=Count("meeting_id", distinct=True))
@@ -87,15 +91,16 @@ def per_year_and_pillar(meetings, pillars) -> dict[int, dict[int, int]]:
     return found
 
 
-def year_chart(filterset, *, split_by_pillar: bool = True) -> charts.YearChart | None:
+def year_chart(filterset, *, split_by_pillar: bool = True, meeting_ids=None) -> charts.YearChart | None:
     """Meetings per year for a valid MeetingFilter; each bar links to that year's filtered list.
 
     With several pillars in the result, a band per pillar follows the total (one meeting may
-    discuss several pillars, so the bands are side by side, not stacked).
+    discuss several pillars, so the bands are side by side, not stacked). `meeting_ids`, when
+    given, are the filter's meetings already read (record_meeting_ids).
     """
-    meetings = filterset.qs
+    meetings = filterset.qs if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
     # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
-    stored = filterset.stored_counts()
+    stored = filterset.stored_counts() if meeting_ids is None else None
     totals = stored.per_year() if stored is not None else per_year(meetings)
     series = []
     if split_by_pillar and totals:
@@ -103,7 +108,7 @@ def year_chart(filterset, *, split_by_pillar: bool = True) -> charts.YearChart |
         if stored is not None:
             counts = stored.per_year_and_pillar(pk for pk, *_ in pillars)
         else:
-            counts = per_year_and_pillar(meetings, pillars)
+            counts = per_year_and_pillar(meetings, pillars, meeting_ids)
         if len(counts) > 1:
             series = [
                 (name, counts[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))
@@ -125,16 +130,19 @@ def record_meetings(**params):
     return filterset
 
 
-def career(official, posts, *, today: datetime.date | None = None) -> charts.Timeline | None:
+def record_meeting_ids(links):
+    """The public meetings of a record's public links (e.g. an official's participations), for its
+    page's pictures: a list of ids when there are at most RECORD_IDS_MAX, else a subquery."""
+    ids = list(links.order_by().values_list("meeting_id", flat=True)[: RECORD_IDS_MAX + 1])
+    return ids if len(ids) <= RECORD_IDS_MAX else links.order_by().values("meeting_id")
+
+
+def career(official, posts, *, today: datetime.date | None = None, meeting_ids=None) -> charts.Timeline | None:
     """An official's posts as spans, with their public meetings per year as marks (one query beside posts)."""
     today = today or datetime.date.today()
-    meetings = dict(
-        Participation.objects.filter(official=official, meeting__in=Meeting.objects.public())
-        .annotate(y=ExtractYear("meeting__date"))
-        .values("y")
-        .annotate(n=Count("meeting_id"))
-        .values_list("y", "n")
-    )
+    if meeting_ids is None:
+        meeting_ids = Participation.objects.public().filter(official=official).values("meeting_id")
+    meetings = per_year(Meeting.objects.filter(pk__in=meeting_ids))
     rows = []
     for post in posts:
         rows.append(
@@ -158,9 +166,10 @@ def career(official, posts, *, today: datetime.date | None = None) -> charts.Tim
     )
 
 
-def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]]:
+def met_with(*, official=None, organisation=None, meeting_ids=None) -> list[tuple[str, list[dict]]]:
     """Who an official or an organisation met most often: people and organisations at the same public
-    meetings, with the count and a link to the meetings in common (two queries)."""
+    meetings, with the count and a link to the meetings in common (two queries). `meeting_ids`, when
+    given, are those meetings already read (record_meeting_ids)."""
     meetings = Meeting.objects.public()
     if official is not None:
         meetings = meetings.filter(pk__in=Participation.objects.public().filter(official=official).values("meeting"))
@@ -174,16 +183,16 @@ def met_with(*, official=None, organisation=None) -> list[tuple[str, list[dict]]
         own = {"organisation": organisation.slug}
         people = Participation.objects.public()
         organisations = MeetingOrganisation.objects.public().exclude(organisation=organisation)
-    ids = meetings.order_by().values("pk")
+    ids = meetings.order_by().values("pk") if meeting_ids is None else meeting_ids
     people = (
         people.filter(meeting__in=ids)
-        .values(slug=F("official__slug"), name=F("official__name"))
+        .values(pk=F("official_id"), slug=F("official__slug"), name=F("official__name"))
         .annotate(count=Count("meeting_id"))
         .order_by("-count", "name")[:MET_WITH_LIMIT]
     )
     organisations = (
         organisations.filter(meeting__in=ids)
-        .values(slug=F("organisation__slug"), name=F("organisation__name"))
+        .values(pk=F("organisation_id"), slug=F("organisation__slug"), name=F("organisation__name"))
         .annotate(count=Count("meeting_id"))
         .order_by("-count", "name")[:MET_WITH_LIMIT]
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from . import pictures, versions
 from .dataset import dataset_json, dump_dataset
 from .models import (
     Agreement,
@@ -30,6 +31,13 @@ from .models import (
 
 # Detail pages show the latest related meetings and link to the filtered list for the rest.
 DETAIL_LIMIT = 50
+# A fact row shows its release's title and address, never its text: the bodies stay in the database.
+RELEASE_BODY = ("body", "body_html")
+
+
+def _no_body(queryset: QuerySet, *paths: str) -> QuerySet:
+    """queryset without the release bodies of the releases reached through paths (e.g. "source")."""
+    return queryset.defer(*(f"{path}__{field}" for path in paths for field in RELEASE_BODY))
 
 
 def _public(relation: str, queryset: QuerySet) -> Prefetch:
@@ -125,22 +133,83 @@ def home_counts() -> list[tuple[str, int, str]]:
     ]
 
 
+def _page_links() -> list[Prefetch]:
+    """meeting_links() for a meeting's page: the same public facts, without the cited releases' bodies."""
+    return [
+        _public(
+            "participations",
+            _no_body(Participation.objects.public().with_public_post().select_related("official", "source"), "source"),
+        ),
+        _public(
+            "organisation_links",
+            _no_body(MeetingOrganisation.objects.public().select_related("organisation", "source"), "source"),
+        ),
+        _public(
+            "area_links",
+            _no_body(MeetingArea.objects.public().select_related("area", "source").order_by("area__name"), "source"),
+        ),
+        _public(
+            "agreement_links",
+            _no_body(MeetingAgreement.objects.public().select_related("agreement", "source"), "source"),
+        ),
+        _public(
+            "outcomes",
+            _no_body(Outcome.objects.public().select_related("source"), "source").prefetch_related(*outcome_links()),
+        ),
+    ]
+
+
 def meeting_page(slug: str) -> dict:
-    return {"meeting": get_object_or_404(meetings_with_links(), slug=slug)}
+    """A meeting with every public fact its page shows; `depends_on`: the version keys of every record
+    the page draws from (partnership/versions.py)."""
+    queryset = _no_body(meetings(), "source").prefetch_related(*_page_links())
+    meeting = get_object_or_404(queryset, slug=slug)
+    depends_on = versions.keys([meeting, meeting.source, meeting.city_record, meeting.venue_record])
+    depends_on |= versions.meeting_neighbours([meeting.pk])
+    return {"meeting": meeting, "depends_on": depends_on}
 
 
-def _latest_links(links: QuerySet) -> QuerySet:
+def _latest_links(links: QuerySet) -> list:
     """The latest of a record's public facts at meetings, newest meeting first."""
-    return links.select_related("meeting", "source").order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+    links = _no_body(links.select_related("meeting", "source"), "source")
+    return list(links.order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT])
+
+
+def _shown(links) -> set[str]:
+    """The version keys of the meetings and releases a list of facts at meetings shows."""
+    return {versions.key("meeting", link.meeting_id) for link in links} | {
+        versions.key("pressrelease", link.source_id) for link in links if link.source_id
+    }
+
+
+def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
+    """The version keys of the records queryset's rows name through fields ({attname: model name}),
+    public or not: a hidden fact becomes visible when its record does."""
+    keys = set()
+    for row in queryset.order_by().values_list(*fields):
+        keys |= {versions.key(name, pk) for name, pk in zip(fields.values(), row, strict=True) if pk is not None}
+    return keys
 
 
 def official_page(slug: str) -> dict:
     official = get_object_or_404(Official.objects.public(), slug=slug)
+    # The official's public meetings, read once for the list and the pictures; the latest are
+    # chosen among them by date before their participations are read.
+    meeting_ids = pictures.record_meeting_ids(Participation.objects.public().filter(official=official))
+    latest = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
+    links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
+    participations = _latest_links(links)
+    depends_on = {versions.key(official)} | _shown(participations)
+    depends_on |= _named_by(
+        Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
+    )
     return {
         "official": official,
-        "posts": official.posts.public().select_related("organisation", "source"),
-        "participations": _latest_links(Participation.objects.public().with_public_post().filter(official=official)),
+        "posts": list(_no_body(official.posts.public().select_related("organisation", "source"), "source")),
+        "participations": participations,
         "limit": DETAIL_LIMIT,
+        "meeting_ids": meeting_ids,
+        "depends_on": depends_on,
     }
 
 
@@ -154,49 +223,92 @@ def _only_public(records: list) -> list:
 
 def organisation_page(slug: str) -> dict:
     organisation = get_object_or_404(organisations(), slug=slug)
-    public_meetings = MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
+    meeting_ids = pictures.record_meeting_ids(MeetingOrganisation.objects.public().filter(organisation=organisation))
+    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=meeting_ids)[:DETAIL_LIMIT])
+    relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
+    agreements = list(organisation.agreements.public())
+    depends_on = versions.keys([organisation, *shown_meetings, *agreements])
+    depends_on |= _named_by(Organisation.objects.filter(parent=organisation), pk="organisation")
+    depends_on |= _named_by(Organisation.objects.filter(pk=organisation.pk), parent_id="organisation")
+    depends_on |= _named_by(Post.objects.filter(organisation=organisation), pk="post", official_id="official")
+    depends_on |= _named_by(
+        relationships, from_organisation_id="organisation", to_organisation_id="organisation", source_id="pressrelease"
+    )
+    depends_on |= _named_by(organisation.press_releases.all(), pk="pressrelease")
     return {
         "organisation": organisation,
         "parent": organisation.parent,
         "children": organisation.children.public(),
-        "posts": organisation.posts.public().select_related("official", "source"),
-        "meetings": meetings().filter(pk__in=public_meetings)[:DETAIL_LIMIT],
-        "agreements": organisation.agreements.public(),
+        "posts": _no_body(organisation.posts.public().select_related("official", "source"), "source"),
+        "meetings": shown_meetings,
+        "agreements": agreements,
         "releases": organisation.press_releases.published(),
-        "relationships": Relationship.objects.public()
-        .filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
-        .select_related("from_organisation", "to_organisation", "source"),
+        "relationships": _no_body(
+            relationships.public().select_related("from_organisation", "to_organisation", "source"), "source"
+        ),
         "limit": DETAIL_LIMIT,
+        "meeting_ids": meeting_ids,
+        "depends_on": depends_on,
     }
 
 
 def area_page(slug: str) -> dict:
     area = get_object_or_404(areas(), slug=slug)
+    ancestors = area.ancestors()
+    meeting_links = _latest_links(MeetingArea.objects.public().filter(area=area))
+    outcomes = _latest_links(Outcome.objects.public().filter(areas=area))
+    agreements = list(area.agreements.public())
+    # Below it: its count of meetings counts theirs (a meeting on a sub-area moves a sub-area's version).
+    below = CooperationArea.objects.descendant_ids([area])
+    depends_on = versions.keys([*ancestors, *agreements]) | {versions.key("cooperationarea", pk) for pk in below}
+    depends_on |= _shown(meeting_links) | _shown(outcomes)
     return {
         "area": area,
         "parent": area.parent,
-        "ancestors": _only_public(area.ancestors()),
+        "ancestors": _only_public(ancestors),
         "children": area.children.public(),
-        "meeting_links": _latest_links(MeetingArea.objects.public().filter(area=area)),
+        "meeting_links": meeting_links,
         "meetings_below": meetings().for_areas([area]).count(),
-        "outcomes": _latest_links(Outcome.objects.public().filter(areas=area)),
-        "agreements": area.agreements.public(),
+        "outcomes": outcomes,
+        "agreements": agreements,
         "limit": DETAIL_LIMIT,
+        "depends_on": depends_on,
     }
 
 
 def agreement_page(slug: str) -> dict:
-    agreement = get_object_or_404(agreements(), slug=slug)
+    agreement = get_object_or_404(_no_body(agreements(), "source"), slug=slug)
+    meeting_links = _latest_links(MeetingAgreement.objects.public().filter(agreement=agreement))
+    outcomes = _latest_links(Outcome.objects.public().filter(agreements=agreement))
+    through = Agreement.takes_into_account.through
+    depends_on = versions.keys([agreement]) | _shown(meeting_links) | _shown(outcomes)
+    depends_on |= _named_by(Agreement.objects.filter(pk=agreement.pk), source_id="pressrelease")
+    depends_on |= _named_by(
+        Agreement.parties.through.objects.filter(agreement=agreement), organisation_id="organisation"
+    )
+    depends_on |= _named_by(
+        Agreement.areas.through.objects.filter(agreement=agreement), cooperationarea_id="cooperationarea"
+    )
+    depends_on |= _named_by(through.objects.filter(from_agreement=agreement), to_agreement_id="agreement")
+    depends_on |= _named_by(through.objects.filter(to_agreement=agreement), from_agreement_id="agreement")
     return {
         "agreement": agreement,
         "parties": agreement.public_parties,
         "areas": agreement.public_areas,
-        "meeting_links": _latest_links(MeetingAgreement.objects.public().filter(agreement=agreement)),
-        "outcomes": _latest_links(Outcome.objects.public().filter(agreements=agreement)),
+        "meeting_links": meeting_links,
+        "outcomes": outcomes,
         "builds_on": agreement.public_takes_into_account,
         "built_on_by": agreement.taken_into_account_by.public(),
         "limit": DETAIL_LIMIT,
+        "depends_on": depends_on,
     }
+
+
+def release_dependencies(release: PressRelease) -> set[str]:
+    """The version keys a release's page draws from: the release, its publisher, every fact it
+    supports and every record those facts name, public or not."""
+    found, meeting_ids = versions.release_records({release.pk})
+    return found | {versions.key(release)} | {versions.key("meeting", pk) for pk in meeting_ids}
 
 
 def release_facts(release: PressRelease, *, public: bool = True) -> dict:

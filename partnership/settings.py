@@ -121,6 +121,9 @@ CACHES = {"default": CACHE_BACKENDS[CACHE]}
 CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "300"))
 # Whole public pages for anonymous visitors (partnership.cache.cached_page); counts and facets are cached regardless.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Record pages are checked against the versions of the records they show on every hit
+# (partnership.versions), so they may be kept longer than pages cached by generation.
+RECORD_PAGE_TIMEOUT = int(os.environ.get("RECORD_PAGE_TIMEOUT", "86400"))
 
 # The benchmark's ceiling view at /bench/baseline/; off unless asked for.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)

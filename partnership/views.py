@@ -12,8 +12,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from . import pictures, search, selectors, thesaurus
-from .cache import cached, cached_page
+from . import pictures, search, selectors, thesaurus, versions
+from .cache import cached, cached_page, cached_record_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
@@ -130,9 +130,18 @@ def meeting_list(request):
     )
 
 
-@cached_page
+def _record_page(request, template: str, context: dict):
+    """Render a record's page; `depends_on` (the version keys it draws from) goes on the response
+    for cached_record_page."""
+    depends_on = context.pop("depends_on")
+    response = render(request, template, context)
+    response.depends_on = depends_on
+    return response
+
+
+@cached_record_page
 def meeting_detail(request, slug):
-    return render(request, "partnership/meeting_detail.html", selectors.meeting_page(slug))
+    return _record_page(request, "partnership/meeting_detail.html", selectors.meeting_page(slug))
 
 
 @cached_page
@@ -144,16 +153,26 @@ def official_list(request):
     )
 
 
-@cached_page
+def _met_with(context: dict, meeting_ids, **record) -> None:
+    """Who the record met most often, into context, and their versions into its dependencies."""
+    context["met_with"] = pictures.met_with(**record, meeting_ids=meeting_ids)
+    kinds = {"People": "official", "Organisations": "organisation"}
+    context["depends_on"] |= {
+        versions.key(kinds[heading], row["pk"]) for heading, rows in context["met_with"] for row in rows
+    }
+
+
+@cached_record_page
 def official_detail(request, slug):
     context = selectors.official_page(slug)
     official = context["official"]
+    ids = context.pop("meeting_ids")
     context.update(
-        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug)),
-        career=pictures.career(official, context["posts"]),
-        met_with=pictures.met_with(official=official),
+        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug), meeting_ids=ids),
+        career=pictures.career(official, context["posts"], meeting_ids=ids),
     )
-    return render(request, "partnership/official_detail.html", context)
+    _met_with(context, ids, official=official)
+    return _record_page(request, "partnership/official_detail.html", context)
 
 
 @cached_page
@@ -165,15 +184,16 @@ def organisation_list(request):
     )
 
 
-@cached_page
+@cached_record_page
 def organisation_detail(request, slug):
     context = selectors.organisation_page(slug)
     organisation = context["organisation"]
-    context.update(
-        year_chart=pictures.year_chart(pictures.record_meetings(organisation=organisation.slug)),
-        met_with=pictures.met_with(organisation=organisation),
+    ids = context.pop("meeting_ids")
+    context["year_chart"] = pictures.year_chart(
+        pictures.record_meetings(organisation=organisation.slug), meeting_ids=ids
     )
-    return render(request, "partnership/organisation_detail.html", context)
+    _met_with(context, ids, organisation=organisation)
+    return _record_page(request, "partnership/organisation_detail.html", context)
 
 
 @cached_page
@@ -188,11 +208,11 @@ def area_vocabulary(request, extension):
     return HttpResponse(body, content_type=content_type)
 
 
-@cached_page
+@cached_record_page
 def area_detail(request, slug):
     context = selectors.area_page(slug)
     context["year_chart"] = pictures.year_chart(pictures.record_meetings(area=context["area"].slug))
-    return render(request, "partnership/area_detail.html", context)
+    return _record_page(request, "partnership/area_detail.html", context)
 
 
 @cached_page
@@ -204,9 +224,9 @@ def agreement_list(request):
     )
 
 
-@cached_page
+@cached_record_page
 def agreement_detail(request, slug):
-    return render(request, "partnership/agreement_detail.html", selectors.agreement_page(slug))
+    return _record_page(request, "partnership/agreement_detail.html", selectors.agreement_page(slug))
 
 
 @cached_page
@@ -218,9 +238,12 @@ def release_list(request):
     )
 
 
-@cached_page
+@cached_record_page
 def release_detail(request, slug):
-    return release_page(request, get_object_or_404(selectors.releases(), slug=slug))
+    release = get_object_or_404(selectors.releases(), slug=slug)
+    response = release_page(request, release)
+    response.depends_on = selectors.release_dependencies(release)
+    return response
 
 
 def release_page(request, release, *, preview: bool = False):

@@ -316,7 +316,7 @@ class ExtractViewMixin:
         if not (self.has_change_permission(request, release) and request.user.has_perm("partnership.add_meeting")):
             raise PermissionDenied
         existing = release.derived_meetings.first()
-        proposal = propose(release.body, KnownNames.from_database())
+        proposal = propose(release.body, KnownNames.cached())
         paragraphs = release.paragraphs()
         data = request.POST if request.method == "POST" else None
         meeting_form = MeetingProposalForm(data, prefix="meeting", initial=MeetingProposalForm.initial_for(proposal))

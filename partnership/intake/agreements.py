@@ -35,6 +35,8 @@ HEADS = {
     "MOU": "mou",
     "Letter of Intent": "mou",
     "Agreement": "agreement",
+    "Framework Agreement": "agreement",
+    "Framework Agreement of Cooperation": "agreement",
     "Charter": "agreement",
     "Convention": "agreement",
     "Treaty": "agreement",
@@ -49,6 +51,9 @@ HEADS = {
     "Compact": "framework",
     "Guidelines": "framework",
     "Terms of Reference": "other",
+    # Publications a meeting launches or welcomes ("the ASEAN Regional Study on the Care Economy").
+    "Study": "other",
+    "Report": "other",
 }
 _HEADS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _head, _kind in sorted(HEADS.items(), key=lambda h: -len(h[0].split())):
@@ -111,6 +116,8 @@ def read_documents(words: list[Word], text: str) -> list[DocumentMention]:
             if not (_modifier(previous) or inner) or (found and previous.start < found[-1].end):
                 break
             first -= 1
+        while first < index and words[first].text in INNER:
+            first += 1  # "... Agenda and ASEAN Community Vision 2025": the "and" joins two titles
         position, acronym = after, ""
         position, acronym = _bracketed(words, position, acronym)
         end = _tail(words, position)
@@ -124,6 +131,9 @@ def read_documents(words: list[Word], text: str) -> list[DocumentMention]:
             title_end = end - 3
         start_char, end_char = words[first].start, words[max(first, title_end - 1)].end
         title = " ".join(text[start_char:end_char].split()).replace(f" ({acronym})", "")
+        if re.fullmatch(r"(?:Joint\s)?(?:Press|Media)\s(?:Statement|Release)", title):
+            index = max(end, after)
+            continue  # the release naming its own genre ("Note to Correspondents: Press Statement")
         found.append(DocumentMention(title, kind, start_char, words[end - 1].end, acronym))
         index = max(end, after)
     return found
@@ -155,7 +165,7 @@ def _tail(words: list[Word], position: int) -> int:
     offset = position
     while offset < min(len(words), position + MAX_TAIL):
         word = words[offset]
-        if word.text == "and" and _second_document(words, offset + 1):
+        if word.text == "and" and (_second_document(words, offset + 1) or _event_after(words, offset + 1)):
             break
         if word.text in {",", ":"} and offset + 1 < len(words) and _continues(words[offset + 1]):
             offset += 1  # "One ASEAN, One Response"; "Persons, Especially Women and Children"
@@ -189,6 +199,19 @@ STOPS_AFTER_COMMA = {
     "He",
     "She",
 }
+
+
+EVENTS = {"Summit", "Conference", "Meeting", "Forum", "Dialogue", "Session", "Assembly", "Congress", "Symposium"}
+
+
+def _event_after(words: list[Word], position: int) -> bool:
+    """After 'and': is it an event ('the Paris Climate Change Summit'), not more of the title?"""
+    offset = position + (1 if position < len(words) and words[position].text == "the" else 0)
+    while offset < min(len(words), position + MAX_BEFORE + 1) and words[offset].capitalised:
+        if words[offset].text in EVENTS:
+            return True
+        offset += 1
+    return False
 
 
 def _second_document(words: list[Word], position: int) -> bool:

@@ -253,6 +253,12 @@ HONORIFICS = (
     "Bapak",
     "Sr.",
     "Sra.",
+    # Professional titles written before a name in the Philippines and Indonesia.
+    "Engr.",
+    "Engr",
+    "Atty.",
+    "Atty",
+    "Arch.",
     "Lok Chumteav",
     "Excellency",
     "Khun",

@@ -162,6 +162,7 @@ class Paragraph:
     words: list[Word] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
+    headline: bool = False  # a line before the dateline
 
     def sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.sentences, (position, len(self.text) + 1)) - 1
@@ -212,13 +213,45 @@ class Found:
 _AND_AFTER = re.compile(r"\s(?:and|with)\s(?:the\s)?")
 
 
+def _with_shared_heads(hits: list[Hit], text: str, prepared: Prepared) -> list[Hit]:
+    """Add the topics whose head is written once for two ('maritime and border security'); such a
+    reading replaces the plain one-word reading of the same word ('media' in 'media and information literacy')."""
+    extra = []
+    topics = [h for h in hits if h.of("area") or h.of("concept")]
+    for start, end, phrase, other in area_rules.shared_heads(text):
+        for hit in prepared.find(phrase):
+            entries = tuple(e for e in hit.entries if e.kind in ("area", "concept"))
+            if entries and hit.start == 0 and hit.end == len(phrase):
+                extra.append(Hit(start, end, text[start:end], entries))
+                # "media and information literacy": with no topic of its own, the second part is the same one.
+                if other and not any(h.start < other[1] and other[0] < h.end for h in topics):
+                    extra.append(Hit(*other, text[other[0] : other[1]], entries))
+    if not extra:
+        return hits
+    spans = {(hit.start, hit.end) for hit in extra}
+    return [h for h in hits if (h.start, h.end) not in spans or not (h.of("area") or h.of("concept"))] + extra
+
+
+def _title_case(text: str) -> bool:
+    lowered = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "at", "by", "from", "as"}
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if w not in lowered]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.9 * len(words)
+
+
+def _broader_of(hit: Hit) -> str | None:
+    """The area a hit names, as the broader one of a topic it modifies."""
+    record = _unique([e.record for e in hit.of("area")])
+    concept = next((e.record for e in hit.of("concept")), None)
+    return record.slug if record else (concept.slug if concept else None)
+
+
 def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str, str], found: Found) -> None:
     text = paragraph.blank
     length = len(text)
     doc = parse(text)
     paragraph.words = words(doc)
     paragraph.sentences = sentence_spans(doc)
-    hits = prepared.find(text)
+    hits = _with_shared_heads(prepared.find(text), text, prepared)
 
     # Documents first: their acronyms and the organisations named in their titles belong to them.
     documents = read_documents(paragraph.words, text)
@@ -278,7 +311,10 @@ def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str
         if "-to-" not in match.group("name"):
             add_organisation(match.start(), match.end(), match.group("name"))
     position = 0
-    for start, end, head_end in government_body_spans(text):
+    # A headline in Title Case capitalises every word: a head word there ("... Tells Security Council")
+    # cannot show where a body's name begins. Known and shipped bodies are still found in it.
+    spans = [] if paragraph.headline and _title_case(text) else government_body_spans(text)
+    for start, end, head_end in spans:
         if head_end <= position:
             continue  # a head inside a body already read ("Department of the Ministry of ...")
         bodies = government_bodies(text, start, end, head_end, taken)
@@ -321,9 +357,18 @@ def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str
     known = Spans.of(length, [(h.start, h.end) for h in area_hits])
     known.mask = bytearray(a | b | c for a, b, c in zip(known.mask, blocked.mask, document_spans.mask, strict=True))
     for start, end, topic in area_rules.listed_topics(text, known):
-        if known.overlaps(start, end) or is_place(topic):
+        if is_place(topic):
             continue
         neighbours = sentence_broader.get(paragraph.sentence_of(start), [])
+        if known.overlaps(start, end):
+            # "gender-responsive budgeting": a known area inside the first word only modifies a new topic.
+            first_end = start + len(topic.split()[0])
+            inner = [h for h in area_hits if h.start < end and start < h.end]
+            if "-" not in topic.split()[0] or blocked.overlaps(start, end) or document_spans.overlaps(start, end):
+                continue
+            if len(topic.split()) < 2 or not inner or any(h.start < start or h.end >= first_end for h in inner):
+                continue
+            neighbours = [_broader_of(inner[0]) or None]
         parent = area_rules.suggested_parent(topic, neighbours, prepared.concept_labels)
         found.new_areas.append((paragraph, start, end, topic, parent))
 
@@ -479,6 +524,7 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
                 for a in proposed
                 if (record and a.match and a.match.pk == record.pk)
                 or (not (record and a.match) and (name_key(a.name).startswith(key) or key.startswith(name_key(a.name))))
+                or (not (record and a.match) and _same_initials(a.name, document.title))
             ),
             None,
         )
@@ -504,6 +550,22 @@ def _agreements(found: Found, prepared: Prepared, meeting_date: PartialDate | No
             item.signed = item.signed or signed
         item.mentions.append(_mention(paragraph, document.start, document.end))
     return proposed
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def _initials(title: str) -> str:
+    """'Bohol Trafficking in Persons Work Plan 2017-2020' and 'Bohol TIP Work Plan' → 'BTIPWP'."""
+    return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in _TITLE_WORD.findall(title)).upper()
+
+
+def _same_initials(title: str, other: str) -> bool:
+    """The same document, once with a run of its words written as their acronym."""
+    if title.split()[:1] != other.split()[:1] or not re.search(r"\b[A-Z]{2,}\b", f"{title} {other}"):
+        return False
+    mine, theirs = _initials(title), _initials(other)
+    return len(mine) >= 4 and mine == theirs
 
 
 def _signed(paragraph: Paragraph, document: DocumentMention, meeting_date: PartialDate | None) -> PartialDate | None:
@@ -547,7 +609,7 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
         if dateline and number == dateline.paragraph:
             # The headline and the dateline are not sentences of the body: keep offsets, blank the text.
             blank = " " * dateline.end + part[dateline.end :]
-        readers.append(Paragraph(number, part, blank))
+        readers.append(Paragraph(number, part, blank, headline=bool(dateline) and number < dateline.paragraph))
 
     found = Found()
     acronyms: dict[str, str] = {}

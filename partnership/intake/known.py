@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
 
 from ..names import name_key
 from .proposal import Known
@@ -39,7 +43,48 @@ class KnownNames:
             agreements=[known(r) for r in Agreement.objects.all()],
         )
 
+    @classmethod
+    def cached(cls) -> KnownNames:
+        """from_database(), read and prepared again only when the knowledge base has changed.
+
+        Building the gazetteer over tens of thousands of records takes seconds, so the Extract
+        screen keeps it per process. It is keyed by the cache generation (every save moves it on),
+        by a token the shared cache holds until it is flushed (a flush starts the generation again
+        at 1) and by each table's row count and highest id (rows a rolled-back transaction removed).
+        """
+        from ..cache import generation
+
+        cache.add(_EPOCH_KEY, uuid.uuid4().hex, timeout=None)
+        key = (cache.get(_EPOCH_KEY), generation(), _fingerprint())
+        with _LOCK:
+            if _MEMO.get("key") == key:
+                return _MEMO["known"]
+        known = cls.from_database()
+        from .engine import prepare
+
+        prepare(known)
+        with _LOCK:
+            _MEMO.clear()
+            _MEMO.update(key=key, known=known)
+        return known
+
     @staticmethod
     def find(records: list[Known], text: str) -> Known | None:
         key = name_key(text)
         return next((record for record in records if key and key in record.keys), None)
+
+
+_EPOCH_KEY = "partnership:intake:gazetteer-epoch"
+_MEMO: dict = {}
+_LOCK = threading.Lock()
+
+
+def _fingerprint() -> tuple:
+    from django.db.models import Count, Max
+
+    from ..models import Agreement, CooperationArea, Official, Organisation
+
+    return tuple(
+        tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
+        for model in (Official, Organisation, CooperationArea, Agreement)
+    )

@@ -12,11 +12,13 @@ import re
 from rapidfuzz import fuzz, process
 
 from ..names import name_key
-from .bodies import places
+from .bodies import TITLE_WORDS, places
 
 _LEAD_WORDS = {"of", "and", "the", "for", "on", "in", "to", "with", "between", "by", "at"}
 _IN_BRACKETS = re.compile(r"\s\((?P<acronym>[A-Z][A-Za-z&-]{1,11}(?:\s[A-Z][a-z]+)?)\)")
 _NAME_WORD = re.compile(r"(?:[^\W\d_][\w’'&.-]*|of|and|the|for|on|in|to)")
+_EVENTS = {"Meeting", "Meetings", "Summit", "Conference", "Workshop", "Session", "Seminar", "Retreat", "Symposium"}
+_POSTS = set(TITLE_WORDS)
 _WINDOW = 240  # characters looked back from "(ACRONYM)": bounded, so the work is linear
 
 
@@ -37,7 +39,7 @@ def bracketed_acronyms(text: str):
 # "Ministry of Foreign Affairs", "Philippine Department of Social Welfare and Development", "Korea Foundation".
 _HEADS = (
     r"Ministry|Department|Directorate|Office|Agency|Authority|Bureau|Institute|Commission|Council|Committee|Foundation"
-    r"|Hub|Division|Unit|Section"
+    r"|Hub|Division|Unit|Section|Government|Police"
 )
 _CAP = r"[A-Z][\w’'&-]*"
 _PERSON_WORDS = (
@@ -53,13 +55,27 @@ _BODY_AFTER = re.compile(
 )
 
 
+_AND = re.compile(r"\sand\s(?:the\s)?")
+_POST_AFTER = re.compile(r"\s[A-Z]")
+
+
 def government_body_spans(text: str):
     """(start, end, head end) of each 'Ministry ...', '... Department of ...', '... Foundation' in the text."""
     for head in _BODY_HEAD.finditer(text):
         window_start = max(0, head.start() - 120)
         before = _BODY_BEFORE.search(text, window_start, head.start())
+        start = before.start() if before else head.start()
+        if head.group() in ("Government", "Police") and _POST_AFTER.match(text, head.end()):
+            continue  # "Interior and Local Government Secretary ...", "Police Brigadier General": a post
+        # "... of Viet Nam and the ILO Regional Office": a place that ends another body's name ends it there.
+        for joint in _AND.finditer(text, start, head.start()):
+            words = text[max(0, start - 40) : joint.start()].split()
+            if any(
+                is_place(" ".join(words[-n:])) and len(words) > n and words[-n - 1] in ("of", "the") for n in (1, 2, 3)
+            ):
+                start = joint.end()
         after = _BODY_AFTER.match(text, head.end())
-        yield (before.start() if before else head.start()), after.end(), head.end()
+        yield start, after.end(), head.end()
 
 
 _TRAILING = re.compile(r"(?:\s(?:of|for|on|and|the|in))+$")
@@ -90,6 +106,10 @@ def bound_name(raw: str, acronym: str, document_words: set[str]) -> str:
         words = words[1:]
     if not words or any(word.strip(",") in document_words for word in words) or len(words) < 2:
         return ""
+    if words[-1] in _EVENTS:
+        return ""  # "ASEAN-UN Ministerial Meeting (AUMM)": a meeting, not a body
+    if " ".join(words) in _POSTS or words[-1] in _POSTS:
+        return ""  # "Deputy Secretary-General (DSG)": a post, not a body
     name = " ".join(words)
     initials = "".join(w[0] for w in words if w[:1].isupper())
     # The acronym's letters come from the name (ESCAP from Economic ... Commission ... Asia ... Pacific).
@@ -127,9 +147,10 @@ def government_bodies(text: str, start: int, end: int, head_end: int, taken) -> 
 
 def _government_body(name: str) -> str:
     name = _TRAILING.sub("", name.rstrip(" ,"))
-    # "... of Indonesia": the country a national body belongs to is not part of its name ("Office in Seoul" is).
+    # "... of Indonesia": the country a national body belongs to is not part of its name ("Office in Seoul" is);
+    # a government's country is its name ("Royal Government of Cambodia").
     country = re.search(r"\sof\s(?:the\s)?([A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2})$", name)
-    if country and is_place(country.group(1)):
+    if country and is_place(country.group(1)) and not re.search(r"\bGovernment$", name[: country.start()]):
         name = name[: country.start()]
     words = name.split()
     # "Thailand's Ministry of Education", "Philippine Department of ...": the country is not part of the name.

@@ -30,7 +30,10 @@ _VERBS = [
 _ALTERNATIVES = "|".join(f"(?P<k{index}>{pattern})" for index, (pattern, _) in enumerate(_VERBS))
 _VERB = re.compile(rf"(?<![\w-])(?:{_ALTERNATIVES})(?![\w-])", re.IGNORECASE)
 # "the agreed text", "a welcome step": an adjective, not what the meeting did.
-_NOT_A_VERB_BEFORE = re.compile(r"(?:\b(?:the|an?|its|their|mutually|newly|jointly)\s)$", re.IGNORECASE)
+# "a plan to be adopted", "will be signed": what is yet to happen is no outcome.
+_NOT_A_VERB_BEFORE = re.compile(
+    r"(?:\b(?:the|an?|its|their|mutually|newly|jointly|to\sbe|will\sbe|would\sbe|yet\sto\sbe)\s)$", re.IGNORECASE
+)
 # "the Declaration, signed in 2011": history the release recalls, not the meeting's outcome.
 _HISTORY_AFTER = re.compile(r"\s(?:in|since)\s(?:\d{4}|the\s\d{4}s)\b")
 

@@ -13,6 +13,7 @@ known one, becomes a *candidate* the editor must choose — never a match.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -104,6 +105,8 @@ def _name_at(words: list[Word], index: int) -> list[Word]:
         if (_is_name_word(word) and not _phrase_at(words, position, _TITLES)) or (word.text in PARTICLES and name):
             name.append(word)
         else:
+            if name and _phrase_at(words, position, _TITLES):
+                return []  # "Deputy Emergency Relief Coordinator": the words qualify a post, they name no one
             break
         if len(name) >= MAX_NAME_WORDS:
             break
@@ -187,6 +190,14 @@ class PeopleReader:
         words = self.words
         if position < len(words) and words[position].text == "and" and _phrase_at(words, position + 1, _TITLES):
             return self.tail(position + 1 + _phrase_at(words, position + 1, _TITLES))
+        # "Deputy Secretary-General (DSG) for ...": the post's own acronym in brackets.
+        if (
+            position + 2 < len(words)
+            and words[position].text == "("
+            and words[position + 2].text == ")"
+            and words[position + 1].text.isupper()
+        ):
+            position += 3
         if position >= len(words) or words[position].text not in TAIL_STARTS:
             return position
         end = None
@@ -292,7 +303,17 @@ class PeopleReader:
 # -- matching against the officials already known ----------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
+def _name_words(label: str) -> tuple[str, ...]:
+    return tuple(name_words_of_uncached(label))
+
+
 def name_words_of(label: str) -> list[str]:
+    """name_words_of_uncached(), remembered: the gazetteer asks for every official's labels twice."""
+    return list(_name_words(label))
+
+
+def name_words_of_uncached(label: str) -> list[str]:
     """The name in a label without honorifics or titles: 'Mr Jenča' → ['jenca'], 'SG Minh' → ['minh']."""
     words = label.split()
     while words:
@@ -317,6 +338,7 @@ class OfficialIndex:
     @classmethod
     def build(cls, officials: list[Known], labels: dict[int, list[str]]) -> OfficialIndex:
         index = cls()
+        seen: set[tuple[str, int]] = set()
         for record in officials:
             index.names[record.pk] = name_key(record.name)
             index.records[record.pk] = record
@@ -325,9 +347,10 @@ class OfficialIndex:
                 if len(words) >= 2:
                     index.full.setdefault(" ".join(words), []).append(record)
                 for word in words:
-                    bucket = index.by_word.setdefault(word, [])
-                    if record not in bucket:
-                        bucket.append(record)
+                    # By id: a list test compared whole records, quadratic in a common name ("Nguyen").
+                    if (word, record.pk) not in seen:
+                        seen.add((word, record.pk))
+                        index.by_word.setdefault(word, []).append(record)
         return index
 
     def match(self, name: str) -> tuple[Known | None, list[Candidate]]:

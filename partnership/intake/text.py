@@ -17,6 +17,8 @@ from spacy.tokens import Doc
 
 # Spelled with a full stop in releases of the region; spaCy's English exceptions cover Mr., Dr., Prof. and more.
 ABBREVIATIONS = ["H.E.", "Amb.", "Ir.", "Hon.", "Gen.", "Lt.", "Col.", "Capt.", "Sen.", "Rep.", "No.", "Nos.", "Sr."]
+# Titles and name abbreviations of the Philippines: "Engr. Maricel Dela Cruz", "Ma. Theresa" (Maria).
+ABBREVIATIONS += ["Engr.", "Atty.", "Arch.", "Ma.", "Ma.ª"]
 
 
 @functools.cache

@@ -90,9 +90,12 @@ def merge(model) -> dict[str, int]:
     return {"created": created, "updated": updated}
 
 
-def unmerge(model) -> int:
-    """Remove the vocabulary's areas that nothing uses (no meeting, agreement, outcome or narrower area)."""
-    slugs = [concept.slug for concept in concepts()]
+def unmerge(model, only: set[str] | None = None) -> int:
+    """Remove the vocabulary's areas that nothing uses (no meeting, agreement, outcome or narrower area).
+
+    only: just these concepts (a later migration that added them undoes only its own).
+    """
+    slugs = [concept.slug for concept in concepts() if only is None or concept.slug in only]
     removed = 0
     for slug in reversed(slugs):  # narrower concepts first
         unused = model.objects.filter(

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for file in files:
                     text = file.read_text(encoding="utf-8")
-                    proposal = propose(text, KnownNames.from_database())
+                    proposal = propose(text, KnownNames.cached())
                     release = (
                         release_find_by_text(
                             text=text, dateline_place=proposal.dateline_place, date=proposal.dateline_date

@@ -194,7 +194,7 @@ def install(apps, schema_editor):
     # Existing data is counted after the migrations, with today's code (partnership.facets.rebuild,
     # run by post_migrate while this row exists); an empty database is counted as it fills.
     if apps.get_model("partnership", "Meeting").objects.exists():
-        apps.get_model("partnership", "FacetStale").objects.create(reason="migration 0012")
+        apps.get_model("partnership", "FacetStale").objects.create(reason="migration 0013")
 
 
 def uninstall(apps, schema_editor):
@@ -206,7 +206,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0011_first_seen'),
+        ('partnership', '0012_area_vocabulary_additions'),
     ]
 
     operations = [

@@ -1,0 +1,222 @@
+"""Record pages cached by the versions of the records they show (partnership/versions.py).
+
+Each test renders a page (so it is cached), changes something, and asks again: the next
+request must show the change, while a save the page does not show must leave it cached.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnership import services
+from partnership.models import (
+    Agreement,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Outcome,
+    Participation,
+    ReleaseStatus,
+)
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    """A published meeting with one participant, both public."""
+    official = factories.official(name="Miroslav Jenča")
+    meeting = factories.meeting(title="Meeting on haze")
+    Participation.objects.create(
+        meeting=meeting, official=official, source=meeting.source, source_paragraph=1, role="visitor"
+    )
+    return meeting, official
+
+
+def page(client, record) -> str:
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 200
+    return response.text
+
+
+def queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_a_second_visit_reads_nothing_from_the_database(client, scene):
+    meeting, official = scene
+    for record in (meeting, official):
+        page(client, record)
+        assert queries(client, record.get_absolute_url()) == 0
+
+
+def test_a_save_the_page_does_not_show_leaves_it_cached(client, scene):
+    meeting, official = scene
+    page(client, meeting)
+    factories.official(name="Someone Else")
+    factories.meeting(title="Another meeting")
+    assert queries(client, meeting.get_absolute_url()) == 0
+
+
+def test_a_save_of_the_record_is_on_its_page_at_the_next_request(client, scene):
+    meeting, _official = scene
+    assert "Meeting on haze" in page(client, meeting)
+    meeting.title = "Meeting on transboundary haze"
+    meeting.save()
+    assert "Meeting on transboundary haze" in page(client, meeting)
+
+
+def test_renaming_an_official_shows_on_the_meeting_page(client, scene):
+    meeting, official = scene
+    assert "Miroslav Jenča" in page(client, meeting)
+    official.name = "Miroslav Jenca"
+    official.save()
+    text = page(client, meeting)
+    assert "Miroslav Jenca" in text and "Miroslav Jenča" not in text
+
+
+def test_renaming_a_meeting_shows_on_its_participants_pages(client, scene):
+    meeting, official = scene
+    assert "Meeting on haze" in page(client, official)
+    meeting.title = "Meeting on peatland fires"
+    meeting.save()
+    assert "Meeting on peatland fires" in page(client, official)
+
+
+def test_a_link_added_then_removed_shows_then_goes_on_both_pages(client, scene):
+    meeting, _official = scene
+    other = factories.official(name="Le Luong Minh")
+    assert "Le Luong Minh" not in page(client, meeting)
+    assert "Meeting on haze" not in page(client, other)
+    link = Participation.objects.create(meeting=meeting, official=other, source=meeting.source, source_paragraph=1)
+    assert "Le Luong Minh" in page(client, meeting)
+    assert "Meeting on haze" in page(client, other)
+    link.delete()
+    assert "Le Luong Minh" not in page(client, meeting)
+    assert "Meeting on haze" not in page(client, other)
+
+
+def test_links_of_every_kind_show_at_the_next_request(client, scene):
+    meeting, _official = scene
+    organisation = factories.organisation(name="World Food Programme")
+    area = factories.area(name="Food security")
+    agreement = Agreement.objects.create(title="Plan of Action on Food")
+    page(client, meeting)
+    cite = {"source": meeting.source, "source_paragraph": 1}
+    MeetingOrganisation.objects.create(meeting=meeting, organisation=organisation, **cite)
+    MeetingArea.objects.create(meeting=meeting, area=area, **cite)
+    MeetingAgreement.objects.create(meeting=meeting, agreement=agreement, **cite)
+    outcome = Outcome.objects.create(meeting=meeting, kind="agreed", text="Rice reserves will grow.", **cite)
+    text = page(client, meeting)
+    assert all(name in text for name in ("World Food Programme", "Food security", "Plan of Action on Food"))
+    assert "Rice reserves will grow." in text
+    for record in (organisation, area, agreement):
+        assert "Meeting on haze" in page(client, record)
+    other = factories.area(name="Disaster management")
+    outcome.areas.add(other)
+    assert "Disaster management" in page(client, meeting)
+    outcome.areas.clear()
+    assert "Disaster management" not in page(client, meeting)
+
+
+def test_publish_then_unpublish_a_release_shows_then_hides_its_fact(client, scene):
+    """A participation from a second release: on the meeting's and the official's pages only while it is published."""
+    meeting, _official = scene
+    other = factories.official(name="Le Luong Minh")
+    later = factories.release(title="A later release", status=ReleaseStatus.DRAFT)
+    Participation.objects.create(meeting=meeting, official=other, source=later, source_paragraph=2)
+    assert "Le Luong Minh" not in page(client, meeting)
+    services.releases_set_status(releases=[later], status=ReleaseStatus.PUBLISHED)
+    assert "Le Luong Minh" in page(client, meeting)
+    assert "Meeting on haze" in page(client, other)
+    services.releases_set_status(releases=[later], status=ReleaseStatus.DRAFT)
+    assert "Le Luong Minh" not in page(client, meeting)
+    assert "Meeting on haze" not in page(client, other)
+
+
+def test_unpublishing_a_meetings_release_takes_its_page_and_its_participants_mentions_down(client, scene):
+    meeting, official = scene
+    assert "Meeting on haze" in page(client, official)
+    services.releases_set_status(releases=[meeting.source], status=ReleaseStatus.DRAFT)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert "Meeting on haze" not in page(client, official)
+
+
+def test_a_draft_fact_on_a_published_meeting_is_never_shown(client, scene):
+    meeting, official = scene
+    page(client, meeting)
+    page(client, official)
+    draft = factories.release(title="An embargoed release", status=ReleaseStatus.DRAFT)
+    secret = factories.official(name="Embargoed Envoy")
+    Participation.objects.create(meeting=meeting, official=secret, source=draft, source_paragraph=1)
+    for _ in range(2):  # rendered after the save, then served from the cache
+        assert "Embargoed Envoy" not in page(client, meeting)
+        assert "Embargoed Envoy" not in page(client, official)
+
+
+def test_a_hidden_record_becomes_visible_when_another_release_names_it(client, scene):
+    """A hand-entered link to an official first seen in a draft shows once a published release names them."""
+    meeting, _official = scene
+    draft = factories.release(title="An embargoed release", status=ReleaseStatus.DRAFT)
+    hidden = factories.official(name="Embargoed Envoy", first_seen=draft)
+    Participation.objects.create(meeting=meeting, official=hidden)
+    assert "Embargoed Envoy" not in page(client, meeting)
+    services.releases_set_status(releases=[draft], status=ReleaseStatus.PUBLISHED)
+    assert "Embargoed Envoy" in page(client, meeting)
+
+
+def test_staff_get_the_page_visitors_get_from_the_same_cache(client, django_user_model, scene):
+    meeting, official = scene
+    visitor = {record: page(client, record) for record in (meeting, official)}
+    client.force_login(django_user_model.objects.create_user("editor", password="pw", is_staff=True))
+    for record in (meeting, official):
+        assert queries(client, record.get_absolute_url()) <= 2  # the session and the user, at most
+        assert page(client, record) == visitor[record]
+    official.name = "Miroslav Jenca"
+    official.save()
+    assert "Miroslav Jenca" in page(client, meeting)
+
+
+def test_the_page_is_the_same_from_the_cache_as_rendered(client, settings, scene):
+    meeting, official = scene
+    for record in (meeting, official):
+        first, cached = page(client, record), page(client, record)
+        settings.PAGE_CACHE = False
+        assert page(client, record) == first == cached
+        settings.PAGE_CACHE = True
+
+
+def _meeting_with_facts(count: int):
+    meeting = factories.meeting(title=f"Meeting with {count} facts")
+    cite = {"source": meeting.source, "source_paragraph": 1}
+    for n in range(count // 3):
+        Participation.objects.create(meeting=meeting, official=factories.official(), **cite)
+        MeetingOrganisation.objects.create(meeting=meeting, organisation=factories.organisation(), **cite)
+        Outcome.objects.create(meeting=meeting, kind="agreed", text=f"Outcome {n}", position=n, **cite)
+    return meeting
+
+
+def test_a_meeting_page_reads_as_many_queries_for_300_facts_as_for_10(client, settings):
+    settings.PAGE_CACHE = False
+    small, large = _meeting_with_facts(10), _meeting_with_facts(300)
+    client.get(small.get_absolute_url())
+    assert queries(client, small.get_absolute_url()) == queries(client, large.get_absolute_url())
+
+
+def test_an_official_page_reads_as_many_queries_for_300_meetings_as_for_10(client, settings):
+    settings.PAGE_CACHE = False
+    pages = []
+    for count in (10, 300):
+        official = factories.official()
+        for n in range(count):
+            meeting = factories.meeting(date=datetime.date(1990 + n % 30, 1, 1))
+            Participation.objects.create(meeting=meeting, official=official, source=meeting.source, source_paragraph=1)
+        pages.append(official.get_absolute_url())
+    client.get(pages[0])  # what any first page reads once (the pillars) is cached
+    assert queries(client, pages[0]) == queries(client, pages[1])
