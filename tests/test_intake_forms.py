@@ -198,3 +198,11 @@ def test_a_framework_agreement_is_one_document():
 def test_how_they_cooperate_on_something_is_no_topic():
     found = areas("Cooperation in areas including cross-sectoral cooperation and the promotion of synergy was agreed.")
     assert not {"Cross-sectoral cooperation", "Promotion of synergy"} & set(found)
+
+
+def test_a_title_case_headline_gives_no_body_by_head_word():
+    proposal = propose(
+        "Agency Heads Tell Security Council Cooperation Is Vital\n\n"
+        "NEW YORK, 3 June 2024 - The heads of ASEAN and the United Nations briefed the Security Council today."
+    )
+    assert not any("Heads" in o.name for o in proposal.organisations)

@@ -162,6 +162,7 @@ class Paragraph:
     words: list[Word] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
+    headline: bool = False  # a line before the dateline
 
     def sentence_of(self, position: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.sentences, (position, len(self.text) + 1)) - 1
@@ -229,6 +230,12 @@ def _with_shared_heads(hits: list[Hit], text: str, prepared: Prepared) -> list[H
         return hits
     spans = {(hit.start, hit.end) for hit in extra}
     return [h for h in hits if (h.start, h.end) not in spans or not (h.of("area") or h.of("concept"))] + extra
+
+
+def _title_case(text: str) -> bool:
+    lowered = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "at", "by", "from", "as"}
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if w not in lowered]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.9 * len(words)
 
 
 def _broader_of(hit: Hit) -> str | None:
@@ -304,7 +311,10 @@ def _read_paragraph(paragraph: Paragraph, prepared: Prepared, acronyms: dict[str
         if "-to-" not in match.group("name"):
             add_organisation(match.start(), match.end(), match.group("name"))
     position = 0
-    for start, end, head_end in government_body_spans(text):
+    # A headline in Title Case capitalises every word: a head word there ("... Tells Security Council")
+    # cannot show where a body's name begins. Known and shipped bodies are still found in it.
+    spans = [] if paragraph.headline and _title_case(text) else government_body_spans(text)
+    for start, end, head_end in spans:
         if head_end <= position:
             continue  # a head inside a body already read ("Department of the Ministry of ...")
         bodies = government_bodies(text, start, end, head_end, taken)
@@ -599,7 +609,7 @@ def propose(text: str, known: KnownNames | None = None) -> Proposal:
         if dateline and number == dateline.paragraph:
             # The headline and the dateline are not sentences of the body: keep offsets, blank the text.
             blank = " " * dateline.end + part[dateline.end :]
-        readers.append(Paragraph(number, part, blank))
+        readers.append(Paragraph(number, part, blank, headline=bool(dateline) and number < dateline.paragraph))
 
     found = Found()
     acronyms: dict[str, str] = {}
