@@ -174,3 +174,28 @@ def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"partnership-cache-{signal!r}")
     pre_migrate.connect(_create_cache_table, dispatch_uid="partnership-cache-table")
+
+
+def shared_page(view):
+    """cached_page for pages that show everyone the same thing: signed-in staff read the page too.
+
+    The public lists and search show nothing that depends on who asks (no drafts, no names, no
+    forms with a token), so an editor checking a list after a save reads the same page a visitor
+    does, as fast. A page is still stored only from an anonymous request, under cached_page's
+    rules, so nothing rendered for a signed-in user is ever served to anyone else.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PAGE_CACHE or request.method != "GET":
+            return view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return cached_page(view)(request, *args, **kwargs)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        hit = cache.get(f"partnership:g{generation()}:page:{digest}")
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,4 +1,7 @@
-"""Counting without COUNT(*) over large tables on every request: at 200,000 meetings a count took 150 ms."""
+"""Paging without deep OFFSETs or COUNT(*) on every request: at 200,000 meetings a count took 150 ms
+and OFFSET 975 six times what page 1 costs."""
+
+from collections.abc import Callable, Iterable
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -6,6 +9,45 @@ from django.utils.functional import cached_property
 
 # Below this many rows an exact count is cheap enough to run every time.
 EXACT_COUNT_LIMIT = 10_000
+# Reads one page's records by their keys.
+Rows = Callable[[list], Iterable]
+# Lists stop here: a deeper OFFSET costs in proportion to its depth.
+MAX_PAGES = 40
+
+
+class BoundedPaginator(Paginator):
+    """Offers at most MAX_PAGES pages.
+
+    Given `count` (every matching row, counted once), the object list is the keys of the offered
+    pages in their order and `rows(keys)` reads one page's records by key: any page costs what the
+    first does, one query by primary key, whatever the filters and however deep the page.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, rows: Rows | None = None):
+        super().__init__(object_list, per_page)
+        self.total = count
+        self.rows = rows
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self.total is None else self.total
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
+
+    @property
+    def truncated(self) -> bool:
+        return Paginator.num_pages.func(self) > MAX_PAGES
+
+    def page(self, number):
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        shown = self.object_list[bottom : bottom + self.per_page]
+        found = {row.pk: row for row in self.rows(shown)} if shown else {}
+        return self._get_page([found[pk] for pk in shown if pk in found], number, self)
 
 
 def table_estimate(model, using: str = "default") -> int | None:

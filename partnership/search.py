@@ -40,6 +40,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .cache import cached
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 from .names import name_key, strip_accents
 
@@ -72,6 +73,7 @@ DOCUMENTS: dict[type, list[str]] = {
 }
 TITLES: dict[type, str] = {Meeting: "title", Agreement: "title", PressRelease: "title"}
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_NON_WORD = re.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
@@ -284,8 +286,22 @@ def highlight(text: str, query: str, *, width: int = 240) -> SafeString:
     return mark_safe(prefix + "".join(out) + suffix)
 
 
+class _ByKindKey:
+    """Pickled with its kind's key, not the kind (whose export columns are lambdas), so results can be cached."""
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["kind"] = self.kind.key
+        return state
+
+    def __setstate__(self, state):
+        from .kinds import KINDS
+
+        self.__dict__.update(state, kind=KINDS[state["kind"]])
+
+
 @dataclass
-class Hit:
+class Hit(_ByKindKey):
     kind: "Kind"
     record: object
     rank: float
@@ -300,7 +316,7 @@ class Hit:
         """Cut and highlighted when a page shows this hit, never for the hits on other pages."""
         text = _snippet_text(self.record)
         aliases = getattr(self.record, "aliases", None) or []
-        if not _has_prefix(text, self.query) and aliases:
+        if aliases and not _has_prefix(text, self.query):
             text = "Also written: " + ", ".join(aliases)
         return highlight(text, self.query)
 
@@ -312,7 +328,7 @@ def _snippet_text(record) -> str:
 
 
 @dataclass
-class Total:
+class Total(_ByKindKey):
     """How many public records of a kind match, counted up to COUNT_CAP + 1."""
 
     kind: "Kind"
@@ -373,6 +389,53 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
     return Results(hits, totals)
 
 
+def cached_search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
+    """search(), kept until an editor saves: the same words are ranked and counted once per generation.
+
+    Snippets are not kept: each page cuts its own hits' snippets when it shows them."""
+    key = "search:" + urlencode({"q": query, "kinds": ",".join(kinds or [])})
+    return cached(key, lambda: search(query, kinds=kinds, per_kind=per_kind))
+
+
+@dataclass
+class ShownHit(_ByKindKey):
+    """A hit as a page shows it, its snippet cut once and kept with the page."""
+
+    kind: "Kind"
+    url: str
+    title: str
+    snippet: SafeString
+
+
+@dataclass
+class ResultsPage:
+    """One page of a search: every kind's total, how many hits in all, and this page's hits."""
+
+    results: Results  # the totals (its hits are left out: the page holds its own)
+    count: int
+    hits: list[ShownHit]
+
+
+def cached_results_page(query: str, *, kinds=None, per_kind: int = 50, number: int, per_page: int) -> ResultsPage:
+    """Page `number` of cached_search(), kept until an editor saves: a search shown again reads its
+    25 hits as they are shown, not the hundreds of records ranked behind them."""
+
+    def build() -> ResultsPage:
+        results = cached_search(query, kinds=kinds, per_kind=per_kind)
+        shown = results.hits[(number - 1) * per_page : number * per_page]
+        return ResultsPage(
+            Results([], results.totals),
+            len(results.hits),
+            [ShownHit(hit.kind, hit.record.get_absolute_url(), hit.title, hit.snippet) for hit in shown],
+        )
+
+    key = "search-page:" + urlencode({"q": query, "kinds": ",".join(kinds or []), "page": number})
+    return cached(key, build)
+
+
 def _has_prefix(text: str, query: str) -> bool:
-    words = fold(text).split()
+    # ASCII text has no accents to strip: folding it is lower-casing (the per-character pass of
+    # fold() was most of a search page's time, over every shown hit's whole text).
+    words = (text.casefold() if text.isascii() else fold(text)).replace("_", " ")
+    words = _NON_WORD.sub(" ", words).split()
     return any(word.startswith(term) for term in terms(query) for word in words)

@@ -7,71 +7,39 @@ date, bad page, overlong query) answers 400 with the reason and no rows, never a
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import cached_property
+from django.template.loader import render_to_string
 
-from . import pictures, search, selectors, thesaurus, versions
-from .cache import cached, cached_page, cached_record_page
+from . import lists, pictures, search, selectors, thesaurus, versions
+from .cache import cached, cached_page, cached_record_page, shared_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
-from .pagination import beyond_the_last_page
+from .pagination import MAX_PAGES, BoundedPaginator, beyond_the_last_page
 
 PER_PAGE = 25
 SEARCH_PER_KIND = 50
-# Pages stop here: a deeper OFFSET costs in proportion to its depth.
-MAX_PAGES = 40
 
 
-class BoundedPaginator(Paginator):
-    """Offers at most MAX_PAGES pages; with a cache key, its count and page keys come from the cache."""
-
-    def __init__(self, *args, count_key: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self) -> int:
-        if self.count_key:
-            return cached(self.count_key, lambda: Paginator.count.func(self))
-        return super().count
-
-    @cached_property
-    def num_pages(self) -> int:
-        return min(super().num_pages, MAX_PAGES)
-
-    @property
-    def truncated(self) -> bool:
-        return Paginator.num_pages.func(self) > MAX_PAGES
-
-    def page(self, number):
-        """With a cache key, any page costs what the first does: the keys of every offered page are
-        read once per query (one LIMIT, no deep OFFSET) and cached until an editor saves."""
-        if not self.count_key:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        keys = cached(
-            f"keys:{self.count_key}",
-            lambda: list(self.object_list.values_list("pk", flat=True)[: MAX_PAGES * self.per_page]),
-        )
-        shown = keys[bottom : bottom + self.per_page]
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=shown)}
-        return self._get_page([rows[pk] for pk in shown if pk in rows], number, self)
-
-
-def _page(request, items, per_page=PER_PAGE, count_key=""):
-    """(page, error): the requested page, or why it cannot be given."""
+def _page_number(request) -> tuple[int, str]:
     number = request.GET.get("page") or "1"
     if not (number.isascii() and number.isdigit() and int(number) >= 1):
-        return None, "The page number must be a whole number, 1 or more."
-    paginator = BoundedPaginator(items, per_page, count_key=count_key)
+        return 0, "The page number must be a whole number, 1 or more."
+    return int(number), ""
+
+
+def _page(request, items, per_page=PER_PAGE, **paging):
+    """(page, error): the requested page, or why it cannot be given."""
+    number, error = _page_number(request)
+    if error:
+        return None, error
+    paginator = BoundedPaginator(items, per_page, **paging)
     try:
         return paginator.page(number), None
     except (EmptyPage, PageNotAnInteger):
-        if paginator.truncated and int(number) > MAX_PAGES:
+        if paginator.truncated and number > MAX_PAGES:
             advice = beyond_the_last_page(request.GET.get("sort", ""))
             return None, f"Pages stop at {MAX_PAGES}: {advice} to reach the rest."
         return None, f"There is no such page: the last page is {paginator.num_pages}."
@@ -83,29 +51,40 @@ def _filter_errors(filterset) -> list[str]:
     ]
 
 
-def _list(request, *, template, filterset, facets=False, per_page=PER_PAGE, **context):
-    """Render a filtered, paginated list; 400 with the reasons when a parameter is bad."""
-    errors = []
-    page = None
-    if filterset.is_valid():
-        # Counts and facets are cached per query until an editor saves (partnership/cache.py).
-        key = f"{type(filterset).__name__}:{filterset.query_string}"
-        page, page_error = _page(request, filterset.qs, per_page, count_key=f"count:{key}")
+def _list(request, *, template, filterset_class, queryset, rows, parts=lists.FILTERED_LIST, **context):
+    """Render a filtered, paginated list; 400 with the reasons when a parameter is bad.
+
+    The sidebar, the results' head, the count and the page keys come from the list's cached Listing
+    (partnership/lists.py); only the shown rows are read and rendered on each request.
+    """
+
+    def make_filterset():
+        return filterset_class(request.GET, queryset=queryset())
+
+    errors, page, filterset = [], None, None
+    try:
+        listed = lists.listing(request, filterset_class, make_filterset, parts, PER_PAGE)
+    except lists.InvalidFilters as invalid:
+        filterset = invalid.filterset
+        errors = _filter_errors(filterset)
+    else:
+        page, page_error = _page(request, listed.keys, count=listed.count, rows=rows)
         if page_error:
             errors.append(page_error)
+    if errors:
+        filterset = filterset or make_filterset()
+        sidebar, summary = lists.error_parts(request, filterset, parts, errors)
     else:
-        errors = _filter_errors(filterset)
+        # The templates read the active filters (page links, canonical address) from the Listing.
+        filterset, sidebar, summary = listed, listed.sidebar, listed.summary
     context.update(
         filterset=filterset,
         page_obj=page,
         object_list=page.object_list if page else [],
         errors=errors,
-        chips=filterset.chips() if not errors else [],
+        sidebar=sidebar,
+        summary=summary,
     )
-    if facets and not errors:
-        context["facets"], context["year_chart"] = cached(
-            f"facets:{key}", lambda: (filterset.facets(), pictures.year_chart(filterset))
-        )
     return render(request, template, context, status=400 if errors else 200)
 
 
@@ -120,13 +99,15 @@ def home(request):
     return render(request, "partnership/home.html", context)
 
 
-@cached_page
+@shared_page
 def meeting_list(request):
     return _list(
         request,
         template="partnership/meeting_list.html",
-        filterset=MeetingFilter(request.GET, queryset=selectors.meetings()),
-        facets=True,
+        filterset_class=MeetingFilter,
+        queryset=selectors.meetings,
+        rows=lists.meeting_rows,
+        parts=lists.MEETING_LIST,
     )
 
 
@@ -144,12 +125,14 @@ def meeting_detail(request, slug):
     return _record_page(request, "partnership/meeting_detail.html", selectors.meeting_page(slug))
 
 
-@cached_page
+@shared_page
 def official_list(request):
     return _list(
         request,
         template="partnership/official_list.html",
-        filterset=OfficialFilter(request.GET, queryset=selectors.officials()),
+        filterset_class=OfficialFilter,
+        queryset=selectors.officials,
+        rows=lists.official_rows,
     )
 
 
@@ -175,12 +158,14 @@ def official_detail(request, slug):
     return _record_page(request, "partnership/official_detail.html", context)
 
 
-@cached_page
+@shared_page
 def organisation_list(request):
     return _list(
         request,
         template="partnership/organisation_list.html",
-        filterset=OrganisationFilter(request.GET, queryset=selectors.organisations()),
+        filterset_class=OrganisationFilter,
+        queryset=selectors.organisations,
+        rows=lists.organisation_rows,
     )
 
 
@@ -196,9 +181,14 @@ def organisation_detail(request, slug):
     return _record_page(request, "partnership/organisation_detail.html", context)
 
 
-@cached_page
+@shared_page
 def area_list(request):
-    return render(request, "partnership/area_list.html", {"area_tree": thesaurus.area_tree()})
+    # The tree with its counts, rendered once until an editor saves: counting reads every area link.
+    tree = cached(
+        "areas:tree-html",
+        lambda: render_to_string("includes/area_tree.html", {"nodes": thesaurus.area_tree(), "counts": True}),
+    )
+    return render(request, "partnership/area_list.html", {"area_tree": tree})
 
 
 @cached_page
@@ -215,12 +205,14 @@ def area_detail(request, slug):
     return _record_page(request, "partnership/area_detail.html", context)
 
 
-@cached_page
+@shared_page
 def agreement_list(request):
     return _list(
         request,
         template="partnership/agreement_list.html",
-        filterset=AgreementFilter(request.GET, queryset=selectors.agreements_with_counts().order_by("title")),
+        filterset_class=AgreementFilter,
+        queryset=lambda: selectors.agreements_with_counts().order_by("title"),
+        rows=lists.agreement_rows,
     )
 
 
@@ -229,12 +221,14 @@ def agreement_detail(request, slug):
     return _record_page(request, "partnership/agreement_detail.html", selectors.agreement_page(slug))
 
 
-@cached_page
+@shared_page
 def release_list(request):
     return _list(
         request,
         template="partnership/release_list.html",
-        filterset=PressReleaseFilter(request.GET, queryset=selectors.releases()),
+        filterset_class=PressReleaseFilter,
+        queryset=selectors.releases,
+        rows=lists.release_rows,
     )
 
 
@@ -253,7 +247,7 @@ def release_page(request, release, *, preview: bool = False):
     return render(request, "partnership/release_detail.html", context)
 
 
-@cached_page
+@shared_page
 def search_page(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
@@ -263,9 +257,24 @@ def search_page(request):
     if kind and kind not in KINDS:
         errors.append(f"Kind: there is no kind of record called “{kind[:40]}”.")
     results, page = search.Results([], []), None
+    number, page_error = _page_number(request)
     if not errors and query.strip():
-        results = search.search(query, kinds=[kind] if kind else None, per_kind=SEARCH_PER_KIND)
-        page, page_error = _page(request, results.hits)
+        if not page_error:
+            # Ranked, counted and cut once per page until an editor saves (at most MAX_PAGES pages
+            # kept per query); the page number is checked against the hit count on every request.
+            shown = search.cached_results_page(
+                query,
+                kinds=[kind] if kind else None,
+                per_kind=SEARCH_PER_KIND,
+                number=min(number, MAX_PAGES),
+                per_page=PER_PAGE,
+            )
+            results, hits = shown.results, range(shown.count)
+        else:
+            hits = []  # _page() says why this page number cannot be given
+        page, page_error = _page(request, hits)
+        if page is not None:
+            page.object_list = shown.hits
         if page_error:
             errors.append(page_error)
     context = {

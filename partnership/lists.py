@@ -1,0 +1,158 @@
+"""A list page's parts that depend only on its filters, built once per generation of the data.
+
+For a list URL, everything but the shown rows and the page links is a function of the filter
+parameters and the data: whether the parameters are valid, the active filters as a query string,
+how many records match, the keys of the offered pages, and the HTML of the sidebar (filter form,
+facets, record pickers) and of the results' head (chips, picture links, year chart). A `Listing`
+holds them, cached under the generation (partnership/cache.py), so a list rendered again reads
+one cached value and the page's rows by key, and renders the rows and the page around them only.
+Bad parameters are never cached: they are validated on every request and answer 400.
+
+Each list's rows come from one lean query by key (`*_rows`): the columns its row template shows,
+and prefetches of the names it links to, through `public()`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from . import pictures, selectors
+from .cache import cached
+from .models import Agreement, Meeting, MeetingAgreement, Official
+from .pagination import MAX_PAGES
+
+SIDEBAR = "includes/list_sidebar.html"
+SUMMARY = "includes/list_summary.html"
+
+
+class InvalidFilters(Exception):
+    """The parameters do not name a list (an unknown slug, a bad date): the page answers 400.
+
+    It carries the bound FilterSet, whose errors say why."""
+
+    @property
+    def filterset(self):
+        return self.args[0]
+
+
+@dataclass
+class Listing:
+    """What a list shows for one set of filters, whatever the page: cached until an editor saves."""
+
+    query_string: str  # the active filters (a name given for a record written as its slug), without the page
+    count: int
+    keys: list  # primary keys of the offered pages' rows, in order
+    sidebar: SafeString
+    summary: SafeString
+
+
+@dataclass
+class Parts:
+    """How one list builds its parts."""
+
+    sidebar: str = SIDEBAR
+    summary: str = SUMMARY
+    facets: bool = False  # facet counts and the year chart (the meetings list)
+
+
+FILTERED_LIST = Parts()
+MEETING_LIST = Parts(sidebar="includes/meeting_sidebar.html", summary="includes/meeting_summary.html", facets=True)
+
+
+def filter_key(filterset_class, data) -> str:
+    """The filter parameters as given, in the FilterSet's order, empty ones left out (as the FilterSet
+    reads them): other parameters (the page, unknown ones) do not change what a list holds, and
+    neither does the order they were written in."""
+    return urlencode(
+        [(name, value) for name in filterset_class.base_filters for value in data.getlist(name) if value.strip()]
+    )
+
+
+def listing(request, filterset_class, make_filterset: Callable, parts: Parts, per_page: int) -> Listing:
+    """The list's Listing for these filters, from the cache or built; InvalidFilters when a parameter is bad.
+
+    The FilterSet is made only to build it: binding one copies every filter, a cost a cached list skips.
+    """
+    key = f"list:{request.path}:{filterset_class.__name__}:{filter_key(filterset_class, request.GET)}"
+    return cached(key, lambda: _build(request, make_filterset(), parts, per_page))
+
+
+def _build(request, filterset, parts: Parts, per_page: int) -> Listing:
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset)
+    rows = filterset.qs
+    count = rows.count()
+    # `listed`: there are rows to show (an empty page is falsy in the templates, as it was).
+    context = {"filterset": filterset, "errors": [], "chips": filterset.chips(), "listed": count > 0}
+    if parts.facets:
+        context.update(facets=filterset.facets(), year_chart=pictures.year_chart(filterset))
+    return Listing(
+        query_string=filterset.query_string,
+        count=count,
+        keys=list(rows.values_list("pk", flat=True)[: MAX_PAGES * per_page]),
+        sidebar=render_to_string(parts.sidebar, context, request),
+        summary=render_to_string(parts.summary, context, request),
+    )
+
+
+def error_parts(request, filterset, parts: Parts, errors: list[str]) -> tuple[SafeString, SafeString]:
+    """The sidebar and the results' head beside an error: the form as sent, no facets, no chips."""
+    filterset.is_valid()
+    context = {"filterset": filterset, "errors": errors, "chips": [], "listed": False}
+    return render_to_string(parts.sidebar, context, request), render_to_string(parts.summary, context, request)
+
+
+# -- each list's rows, read by key ------------------------------------------------------------
+
+
+def _by_key(queryset: QuerySet, url_name: str) -> Callable[[list], list]:
+    """Rows of queryset by key, each with `url`, its page's address.
+
+    The address is what reverse() gives, built from one reverse() per page instead of one per row
+    (a tenth of a millisecond each): the slug converter admits only characters needing no quoting.
+    """
+
+    def rows(keys: list) -> list:
+        before, _, after = reverse(url_name, kwargs={"slug": "slug"}).rpartition("slug")
+        found = list(queryset.filter(pk__in=keys).order_by())
+        for row in found:
+            row.url = f"{before}{row.slug}{after}"
+        return found
+
+    return rows
+
+
+# A meeting's row: its title and link, date with its precision, place.
+meeting_rows = _by_key(
+    Meeting.objects.only("slug", "title", "date", "date_precision", "venue", "city"), "partnership:meeting-detail"
+)
+# An official's row: the name and the public posts held, with each post's organisation.
+official_rows = _by_key(
+    Official.objects.only("slug", "name").prefetch_related(selectors.official_posts()), "partnership:official-detail"
+)
+organisation_rows = _by_key(selectors.organisations(), "partnership:organisation-detail")
+# An agreement's row counts the public meetings that referred to it: one count per shown row.
+agreement_rows = _by_key(
+    Agreement.objects.annotate(
+        meeting_count=Coalesce(
+            Subquery(
+                MeetingAgreement.objects.public()
+                .filter(agreement=OuterRef("pk"))
+                .order_by()
+                .values("agreement")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    ),
+    "partnership:agreement-detail",
+)
+release_rows = _by_key(selectors.releases(), "partnership:release-detail")

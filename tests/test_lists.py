@@ -1,0 +1,154 @@
+"""Lists rendered from their cached parts: the same page for staff and visitors, fresh after a save,
+constant queries, bad parameters never kept."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.synthetic import seed
+from partnership.models import CooperationArea, Meeting, Official
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["/meetings/", "/officials/", "/organisations/", "/agreements/", "/releases/", "/areas/"]
+
+
+def _read(client, path: str) -> tuple[int, str, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, response.content.decode(), [query["sql"] for query in captured]
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("editor", password="pw", is_staff=True))
+    return staff
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_staff_see_the_list_visitors_see_and_a_save_on_the_next_request(client, staff_client, settings, page_cache):
+    settings.PAGE_CACHE = page_cache
+    area = factories.area(name="Haze")
+    meeting = factories.meeting(title="Meeting on haze", areas=[area])
+    for path in ["/meetings/", f"/meetings/?area={area.slug}", "/search/?q=haze"]:
+        visitor, staff = client.get(path), staff_client.get(path)
+        assert staff.status_code == visitor.status_code == 200
+        assert staff.content == visitor.content
+        assert "Meeting on haze" in staff.text
+    meeting.title = "Meeting on transboundary haze"
+    meeting.save()
+    for path in ["/meetings/", f"/meetings/?area={area.slug}", "/search/?q=haze"]:
+        assert "Meeting on transboundary haze" in staff_client.get(path).text
+        assert "Meeting on transboundary haze" in client.get(path).text
+
+
+def test_staff_read_the_page_a_visitor_stored_without_rendering_it(client, staff_client, settings):
+    """As fast as a visitor: only the session and the user are read, no record."""
+    settings.PAGE_CACHE = True
+    factories.meeting(title="Meeting on haze")
+    client.get("/meetings/")
+    _status, _text, queries = _read(staff_client, "/meetings/")
+    assert queries
+    assert not [sql for sql in queries if "partnership_" in sql]
+
+
+def test_a_page_rendered_for_staff_is_not_stored_for_visitors(client, staff_client, settings):
+    settings.PAGE_CACHE = True
+    factories.meeting(title="Meeting on haze")
+    staff_client.get("/meetings/")
+    _status, text, queries = _read(client, "/meetings/")
+    assert "Meeting on haze" in text
+    assert [sql for sql in queries if "partnership_meeting" in sql]
+
+
+def test_lists_read_their_rows_only_once_their_parts_are_cached_and_the_same_at_10_and_300_meetings(client, settings):
+    """Rendered without the page cache: the second request reads its page's rows (and their names), not
+    the count, the page keys or the facets; the same queries whatever the data's size."""
+    settings.PAGE_CACHE = False
+
+    def paths():
+        area = CooperationArea.objects.filter(parent__isnull=False).order_by("pk").first()
+        official = Official.objects.order_by("pk").first()
+        return [
+            *LISTS,
+            f"/meetings/?area={area.slug}",
+            f"/meetings/?official={official.slug}&sort=title",
+            "/meetings/?sort=date",
+            "/officials/?q=a",
+            "/search/?q=cooperation",
+        ]
+
+    counts = []
+    for size in (10, 300):
+        seed(meetings=size, replace=size != 10)
+        measured = {}
+        for path in paths():
+            cold = len(_read(client, path)[2])
+            status, _text, warm = _read(client, path)
+            assert status == 200, path
+            measured[path.split("=")[0]] = (cold, len(warm))
+        counts.append(measured)
+    assert counts[0] == counts[1]
+    warm = {path: queries for path, (_cold, queries) in counts[1].items()}
+    assert warm["/meetings/"] == warm["/meetings/?area"] == 1
+    assert warm["/officials/"] == 2  # the officials and their public posts
+    assert warm["/search/?q"] == warm["/areas/"] == 0
+
+
+def test_the_order_of_parameters_and_the_page_do_not_change_a_lists_parts(client, settings):
+    settings.PAGE_CACHE = False
+    area = factories.area(name="Haze")
+    for day in range(1, 30):
+        factories.meeting(title=f"Meeting {day}", areas=[area], date=datetime.date(2015, 6, day))
+    first = client.get(f"/meetings/?area={area.slug}&year=2015").text
+    _status, _text, queries = _read(client, "/meetings/?year=2015&page=2&area=" + area.slug)
+    assert len(queries) == 1
+    second = client.get(f"/meetings/?year=2015&area={area.slug}").text
+    assert first.replace("area=haze&amp;year=2015", "").count("Meeting ") == second.count("Meeting ")
+
+
+def test_a_list_whose_filter_named_a_deleted_record_answers_400_on_the_next_request(client, settings):
+    """Only valid parameters are kept, and only until the next save: a deleted area is not served from the cache."""
+    settings.PAGE_CACHE = False
+    area = factories.area(name="Zyxland reef")
+    factories.meeting(title="Meeting on the reef", areas=[area])
+    assert client.get("/meetings/?area=zyxland-reef").status_code == 200
+    Meeting.objects.all().delete()
+    area.delete()
+    response = client.get("/meetings/?area=zyxland-reef")
+    assert response.status_code == 400
+    assert "There is no cooperation area “zyxland-reef”." in response.text
+
+
+def test_bad_parameters_are_answered_every_time_and_never_kept(client, settings):
+    settings.PAGE_CACHE = False
+    factories.meeting(title="Meeting on haze")
+    for _ in range(2):
+        response = client.get("/meetings/?year=-3")
+        assert response.status_code == 400
+        assert "greater than or equal to 1" in response.text
+    assert client.get("/meetings/?page=2").status_code == 400
+    assert client.get("/meetings/").status_code == 200
+    response = client.get("/meetings/?page=2")
+    assert response.status_code == 400
+    assert "There is no such page: the last page is 1." in response.text
+    factories.area(name="Atlantis")
+    assert client.get("/meetings/?area=atlantis").status_code == 200
+
+
+def test_a_record_named_by_another_spelling_links_pages_by_its_slug(client, settings):
+    settings.PAGE_CACHE = False
+    official = factories.official(name="Miroslav Jenča", aliases=["Jenca"])
+    for day in range(1, 30):
+        meeting = factories.meeting(title=f"Meeting {day}", date=datetime.date(2015, 6, day))
+        meeting.participations.create(official=official, source=meeting.source, source_paragraph=1)
+    for _ in range(2):
+        text = client.get("/meetings/?official=Jenca").text
+        assert f"?official={official.slug}&amp;page=2" in text
+        assert f'<link rel="canonical" href="http://testserver/meetings/?official={official.slug}">' in text
