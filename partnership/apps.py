@@ -7,9 +7,11 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import facets
         from .cache import connect_signals
 
         connect_signals()
+        facets.connect_signals()
         # After the generation's receivers: on commit the generation moves on before the versions do.
         from .versions import connect_signals as connect_version_signals
 

@@ -19,7 +19,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters.widgets import SuffixedMultiWidget
 
-from . import search
+from . import facets, search
 from .models import (
     Agreement,
     AgreementKind,
@@ -292,9 +292,22 @@ class MeetingFilter(PartnershipFilterSet):
         model = Meeting
         fields = []
 
+    @property
+    def qs(self):
+        found = super().qs
+        if not hasattr(found, "known_count"):
+            found.known_count = self._kept_total  # read only if the paginator counts (not when cached)
+        return found
+
+    def _kept_total(self) -> int | None:
+        stored = self.stored_counts()
+        return stored.total() if stored is not None else None
+
     def filter_area(self, queryset, name, areas):
+        # The meetings in an area's subtree are kept on write too (FacetRoot): one index probe per meeting.
+        kept = facets.maintained(queryset.db)
         for area in areas:
-            queryset = queryset.for_areas([area])
+            queryset = facets.in_subtree(queryset, area) if kept else queryset.for_areas([area])
         return queryset
 
     def filter_official(self, queryset, name, officials):
@@ -333,6 +346,16 @@ class MeetingFilter(PartnershipFilterSet):
         return found | queryset.filter(city_record__in=cities) if cities else found
 
     # -- facets: counts over the current result, one aggregate query each ---------------
+    # The unfiltered list and a list filtered by one area read counts kept on write instead
+    # (partnership/facets.py); every other list groups its own result. Tests and the check set
+    # count_by_group to compare the two.
+    count_by_group = False
+
+    def stored_counts(self) -> "facets.StoredCounts | None":
+        if not hasattr(self, "_stored_counts"):
+            self._stored_counts = facets.stored_counts(self)
+        return self._stored_counts
+
     def _selected(self, name) -> set[str]:
         return set(self._query_data().getlist(name))
 
@@ -345,21 +368,24 @@ class MeetingFilter(PartnershipFilterSet):
         return FacetChoice(value, label, count, selected, depth, query)
 
     def area_facets(self) -> list[FacetChoice]:
-        """The area tree with, for each area, how many current meetings discussed it or an area below it."""
+        """The area tree with, for each area, how many current meetings discussed it or an area below it.
+
+        "Below" is every area under it, as the area filter reads it, so a count is what choosing it gives.
+        """
         areas = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
         children: dict = {}
         for pk, _slug, _name, parent_id in areas:
             children.setdefault(parent_id, []).append(pk)
-
-        def below(pk):
-            found, stack = set(), [pk]
-            while stack:
-                node = stack.pop()
-                found.add(node)
-                stack.extend(children.get(node, []))
-            return found
-
-        counts = _subtree_counts(self.qs, {pk: below(pk) for pk, *_ in areas}) if areas else {}
+        stored = self.stored_counts()
+        if stored is not None:
+            counts = stored.areas()
+        elif areas:
+            every: dict = {}
+            for pk, parent_id in CooperationArea.objects.values_list("pk", "parent_id"):
+                every.setdefault(parent_id, []).append(pk)
+            counts = _subtree_counts(self.qs, {pk: _below(every, pk) for pk, *_ in areas})
+        else:
+            counts = {}
         by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
         selected = self._selected("area")
         out = []
@@ -376,10 +402,16 @@ class MeetingFilter(PartnershipFilterSet):
         return out
 
     def _link_facets(self, model, field: str, name: str) -> list[FacetChoice]:
+        label = "title" if field == "agreement" else "name"
+        stored = self.stored_counts()
+        if stored is not None:
+            related = model._meta.get_field(field).related_model
+            rows = stored.top(field, related, label, FACET_LIMIT)
+            return [self._choice(name, slug, text, count) for slug, text, count in rows]
         rows = (
             model.objects.public()
             .filter(meeting__in=self.qs.order_by().values("pk"))
-            .values(f"{field}__slug", f"{field}__name" if field != "agreement" else f"{field}__title")
+            .values(f"{field}__slug", f"{field}__{label}")
             # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
             .annotate(count=Count("meeting_id"))
             .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
@@ -396,18 +428,29 @@ class MeetingFilter(PartnershipFilterSet):
         return self._link_facets(MeetingAgreement, "agreement", "agreement")
 
     def city_facets(self) -> list[FacetChoice]:
-        rows = (
-            self.qs.order_by()
-            .filter(city_record__isnull=False)
-            .values_list("city_record__slug", "city_record__name")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "city_record__name")[:FACET_LIMIT]
-        )
+        stored = self.stored_counts()
+        if stored is not None:
+            counted = {int(pk): n for pk, n in stored.counts("city").items()}
+            cities = City.objects.filter(pk__in=counted).values_list("pk", "slug", "name")
+            rows = sorted(((slug, name, counted[pk]) for pk, slug, name in cities), key=lambda r: (-r[2], r[1]))
+            rows = rows[:FACET_LIMIT]
+        else:
+            rows = (
+                self.qs.order_by()
+                .filter(city_record__isnull=False)
+                .values_list("city_record__slug", "city_record__name")
+                .annotate(count=Count("pk"))
+                .order_by("-count", "city_record__name")[:FACET_LIMIT]
+            )
         return [self._choice("city", slug, label, count) for slug, label, count in rows]
 
     def kind_facets(self) -> list[FacetChoice]:
         labels = dict(MeetingKind.choices)
-        rows = self.qs.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
+        stored = self.stored_counts()
+        if stored is not None:
+            rows = [{"kind": kind, "count": n} for kind, n in sorted(stored.counts("kind").items(), key=_by_count)]
+        else:
+            rows = self.qs.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
         selected = self._selected("kind")
         return [
             FacetChoice(r["kind"], labels.get(r["kind"], r["kind"]), r["count"], r["kind"] in selected) for r in rows
@@ -415,13 +458,17 @@ class MeetingFilter(PartnershipFilterSet):
 
     def year_histogram(self) -> list[FacetChoice]:
         """Meetings per year in the current result, oldest first."""
-        rows = (
-            self.qs.order_by()
-            .annotate(meeting_year=ExtractYear("date"))
-            .values("meeting_year")
-            .annotate(count=Count("pk"))
-            .order_by("meeting_year")
-        )
+        stored = self.stored_counts()
+        if stored is not None:
+            rows = [{"meeting_year": year, "count": n} for year, n in sorted(stored.per_year().items())]
+        else:
+            rows = (
+                self.qs.order_by()
+                .annotate(meeting_year=ExtractYear("date"))
+                .values("meeting_year")
+                .annotate(count=Count("pk"))
+                .order_by("meeting_year")
+            )
         choices = [
             self._choice("year", str(r["meeting_year"]), str(r["meeting_year"]), r["count"], single=True) for r in rows
         ]
@@ -439,6 +486,20 @@ class MeetingFilter(PartnershipFilterSet):
             "city": self.city_facets(),
             "kind": self.kind_facets(),
         }
+
+
+def _below(children: dict, pk) -> set:
+    found, stack = set(), [pk]
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(children.get(node, []))
+    return found
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _subtree_counts(meetings, subtrees: dict[int, set[int]]) -> dict[int, int]:

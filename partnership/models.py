@@ -76,18 +76,26 @@ def attested(model) -> Q:
     if first_seen is None:
         return Q()
     condition = Q(**{f"{first_seen}__isnull": True}) | Q(**{f"{first_seen}__status": ReleaseStatus.PUBLISHED})
+    for related, field, published in attestations(model):
+        condition |= Exists(related._default_manager.filter(**{field: OuterRef("pk")}, **published))
+    return condition
+
+
+def attestations(model) -> list[tuple[type[models.Model], str, dict]]:
+    """The rows that can attest a record of model: (model, field naming the record, when it is published).
+
+    Facts with a source of their own, and releases (a published release attests its publisher).
+    """
+    found = []
     for relation in model._meta.related_objects:
         related = relation.related_model
         if not relation.one_to_many:
             continue  # links without a source of their own (takes into account, parties) attest nothing
         if issubclass(related, Sourced) and relation.field.name != "source":
-            published = {"source__status": ReleaseStatus.PUBLISHED}
+            found.append((related, relation.field.name, {"source__status": ReleaseStatus.PUBLISHED}))
         elif related is PressRelease:
-            published = {"status": ReleaseStatus.PUBLISHED}  # a published release attests its publisher
-        else:
-            continue
-        condition |= Exists(related._default_manager.filter(**{relation.field.name: OuterRef("pk")}, **published))
-    return condition
+            found.append((related, relation.field.name, {"status": ReleaseStatus.PUBLISHED}))
+    return found
 
 
 class SourcedQuerySet(models.QuerySet):
@@ -631,6 +639,13 @@ class MeetingQuerySet(SourcedQuerySet):
         """Meetings whose source release is published (drafts stay hidden)."""
         return self.filter(source__status=ReleaseStatus.PUBLISHED)
 
+    def count(self):
+        # A list whose total is kept on write says so through known_count (MeetingFilter.qs); a
+        # clone (any further filter) has no such attribute and counts again.
+        known = getattr(self, "known_count", None)
+        found = known() if known is not None else None
+        return super().count() if found is None else found
+
     def for_areas(self, areas):
         """Meetings that discussed any of the areas or an area below them."""
         ids = CooperationArea.objects.descendant_ids(areas)
@@ -660,6 +675,9 @@ class Meeting(Sourced):
     organisations = models.ManyToManyField(Organisation, through="MeetingOrganisation", related_name="meetings")
     areas = models.ManyToManyField(CooperationArea, through="MeetingArea", related_name="meetings")
     agreements = models.ManyToManyField(Agreement, through="MeetingAgreement", related_name="meetings")
+    # Kept equal to "is in Meeting.objects.public()" by partnership.facets.sync on every write, so
+    # the database can add up facet counts without a copy of the public rule (decision 0015).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -727,6 +745,8 @@ class Participation(Sourced):
         related_name="participations",
         help_text="The post the official held at the time of the meeting.",
     )
+    # Kept equal to "is in public()" by partnership.facets.sync (decision 0015).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = ParticipationQuerySet.as_manager()
     hangs_on = ("meeting", "official")
@@ -761,6 +781,8 @@ class MeetingOrganisation(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_links")
+    # Kept equal to "is in public()" by partnership.facets.sync (decision 0015).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     hangs_on = ("meeting", "organisation")
 
@@ -780,6 +802,8 @@ class MeetingArea(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="area_links")
     area = models.ForeignKey(CooperationArea, on_delete=models.PROTECT, related_name="meeting_links")
+    # Kept equal to "is in public()" by partnership.facets.sync (decision 0015).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     hangs_on = ("meeting", "area")
 
@@ -799,6 +823,8 @@ class MeetingAgreement(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agreement_links")
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="meeting_links")
+    # Kept equal to "is in public()" by partnership.facets.sync (decision 0015).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     hangs_on = ("meeting", "agreement")
 
@@ -944,6 +970,64 @@ class LearnedAlias(models.Model):
         return f"“{self.text}” → {self.content_type.model} #{self.object_id}"
 
 
+# -- facet counts kept on write (partnership/facets.py, decision 0015) ------------------------
+# PostgreSQL's triggers fill these from the is_public flags; on SQLite they stay empty and the
+# facets are counted by GROUP BY. Not registered with the history: they are derived.
+
+
+class AreaClosure(models.Model):
+    """Each area with itself and every area above it: which subtree counts a link to it adds to."""
+
+    pk = models.CompositePrimaryKey("area_id", "ancestor_id")
+    area_id = models.BigIntegerField()
+    ancestor_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.area_id} under {self.ancestor_id}"
+
+
+class FacetRoot(models.Model):
+    """A public meeting in the subtree of an area: how many of its public area links lie below it."""
+
+    pk = models.CompositePrimaryKey("meeting_id", "root_id")
+    meeting_id = models.BigIntegerField()
+    root_id = models.BigIntegerField()
+    links = models.IntegerField()
+
+    class Meta:
+        # The meetings of one area's list (facets.in_subtree), besides the primary key's meeting → areas.
+        indexes = [models.Index(fields=["root_id", "meeting_id"], name="facet_root_area_idx")]
+
+    def __str__(self):
+        return f"meeting {self.meeting_id} under area {self.root_id}"
+
+
+class FacetCount(models.Model):
+    """How many public meetings have a facet value: overall (scope 0) or among one area's subtree (its pk)."""
+
+    pk = models.CompositePrimaryKey("scope", "facet", "key")
+    scope = models.BigIntegerField()
+    facet = models.CharField(max_length=16)
+    key = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        # A list's busiest records first (StoredCounts.top), without sorting every record of the facet.
+        indexes = [models.Index(fields=["scope", "facet", "-n"], name="facet_count_top_idx")]
+
+    def __str__(self):
+        return f"{self.scope}/{self.facet}/{self.key}: {self.n}"
+
+
+class FacetStale(models.Model):
+    """A row here means the counts were not built for the data (a bulk load): read by GROUP BY until rebuilt."""
+
+    reason = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.reason
+
+
 # Every change to a release or a record is kept with who, when and what
 # (docs/decisions/0005-history-and-concurrency.md).
 for _model in [
@@ -963,4 +1047,5 @@ for _model in [
     Outcome,
     Relationship,
 ]:
-    simple_history.register(_model)
+    # The facet flags are derived, not edited: the history keeps what editors wrote.
+    simple_history.register(_model, excluded_fields=["is_public"] if hasattr(_model, "is_public") else None)

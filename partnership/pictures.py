@@ -99,11 +99,16 @@ def year_chart(filterset, *, split_by_pillar: bool = True, meeting_ids=None) -> 
     given, are the filter's meetings already read (record_meeting_ids).
     """
     meetings = filterset.qs if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
-    totals = per_year(meetings)
+    # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
+    stored = filterset.stored_counts() if meeting_ids is None else None
+    totals = stored.per_year() if stored is not None else per_year(meetings)
     series = []
     if split_by_pillar and totals:
         pillars = _pillars()
-        counts = per_year_and_pillar(meetings, pillars, meeting_ids)
+        if stored is not None:
+            counts = stored.per_year_and_pillar(pk for pk, *_ in pillars)
+        else:
+            counts = per_year_and_pillar(meetings, pillars, meeting_ids)
         if len(counts) > 1:
             series = [
                 (name, counts[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))

@@ -1,0 +1,573 @@
+"""Facet counts kept on write, so the first /meetings/ after a save reads them instead of grouping every link.
+
+Two halves, so that what is public is still decided in one place (decision 0015):
+
+- Python keeps an `is_public` flag on each meeting and meeting link equal to membership of the
+  model's `public()` QuerySet. The `sync_*` functions recompute it, with `public()` itself, for
+  what a write can change (the signals below: a link saved or deleted, a meeting saved, a release
+  published or unpublished, a record's `first_seen` changed or a fact attesting it written).
+- PostgreSQL triggers (migration 0013) only add the flagged rows up into FacetCount: per facet
+  value over all public meetings (scope 0) and within each area's subtree (scope = the area's pk).
+
+`QuerySet.update()`, raw SQL and COPY send no signal: after them, call `rebuild()` (or
+`manage.py facet_counts --rebuild`); `differences()` compares the tables with the GROUP BY.
+
+Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, on
+PostgreSQL, unless a bulk load left the counts stale (FacetStale). SQLite, and every other
+combination of filters, count by GROUP BY over the current result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+
+from .models import (
+    Agreement,
+    AreaClosure,
+    CooperationArea,
+    FacetCount,
+    FacetRoot,
+    FacetStale,
+    Meeting,
+    MeetingAgreement,
+    MeetingArea,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Participation,
+    PressRelease,
+    Sourced,
+    attestations,
+)
+
+# Each meeting link and the record field it counts.
+LINKS = {
+    Participation: "official",
+    MeetingOrganisation: "organisation",
+    MeetingArea: "area",
+    MeetingAgreement: "agreement",
+}
+LINK_OF_RECORD = {
+    Official: Participation,
+    Organisation: MeetingOrganisation,
+    CooperationArea: MeetingArea,
+    Agreement: MeetingAgreement,
+}
+TRIGGERS_SETTING = "partnership.facet_triggers"
+
+
+def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the count tables hold the counts: PostgreSQL (triggers), and no bulk load since the last rebuild."""
+    return connections[using].vendor == "postgresql" and not FacetStale.objects.using(using).exists()
+
+
+# -- the flags: the public rule's own QuerySets decide ----------------------------------------
+
+# More flag changes than this in one write (a release with many meetings) are counted set-based,
+# with the row triggers off, instead of one trigger per row.
+BULK_ROWS = 100
+
+
+class Sync:
+    """Collects the rows a write may have changed, then sets their flags in one pass.
+
+    One SELECT per model finds the rows whose flag differs from `public()` (the rule's planning,
+    not its execution, is what costs: the fewer statements the better); only those are written.
+    """
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.using = using
+        self.scopes: dict[type, list[Q]] = {}
+        self.flipped: dict[type, dict[int, bool]] = {}
+
+    def rows(self, model, scope: Q) -> Sync:
+        self.scopes.setdefault(model, []).append(scope)
+        return self
+
+    def meetings(self, ids) -> Sync:
+        """Meetings and every link of theirs (a link hangs on its meeting)."""
+        self.rows(Meeting, Q(pk__in=ids))
+        for model in LINKS:
+            self.rows(model, Q(meeting_id__in=ids))
+        return self
+
+    def records(self, model, ids) -> Sync:
+        """The meeting links naming these records (a record's own public state may have changed)."""
+        link = LINK_OF_RECORD.get(model)
+        ids = list(ids)  # evaluated here: an empty list adds no query (a subquery could cost a scan)
+        return self.rows(link, Q(**{f"{LINKS[link]}_id__in": ids})) if link is not None and ids else self
+
+    def releases(self, ids) -> Sync:
+        """What publishing or unpublishing releases can change: their meetings, the facts they source,
+        and the records they first showed or attest (only records with a first release can change)."""
+        ids = list(ids)
+        self.meetings(Meeting.objects.using(self.using).filter(source_id__in=ids).values("pk"))
+        for model in LINKS:
+            self.rows(model, Q(source_id__in=ids))
+        for model in LINK_OF_RECORD:
+            self.records(model, _records_depending_on(model, ids, self.using))
+        return self
+
+    def run(self) -> Sync:
+        changed: dict[type, list[tuple[int, int, bool]]] = {}
+        for model, scopes in self.scopes.items():
+            manager = model._default_manager.db_manager(self.using)
+            should = Exists(manager.public().filter(pk=OuterRef("pk")))
+            meeting = "pk" if model is Meeting else "meeting_id"
+            found = {}
+            # One query per scope, not their OR: each scope has its index (pk, meeting, source, record).
+            for scope in scopes:
+                rows = (
+                    manager.filter(scope)
+                    .alias(should=should)
+                    .filter(Q(is_public=True, should=False) | Q(is_public=False, should=True))
+                    .order_by()
+                    .values_list("pk", meeting, "is_public")
+                )
+                found.update((row[0], row) for row in rows)
+            changed[model] = list(found.values())
+        _apply(changed, self.using)
+        self.flipped = {model: {pk: not was for pk, _, was in rows} for model, rows in changed.items()}
+        return self
+
+    def flag_of(self, instance) -> bool:
+        """The flag of a saved instance after run() (so a later save of the instance writes the right value)."""
+        return self.flipped.get(type(instance), {}).get(instance.pk, instance.is_public)
+
+
+def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None:
+    total = sum(len(rows) for rows in changed.values())
+    if not total:
+        return
+    connection = connections[using]
+    bulk = connection.vendor == "postgresql" and total > BULK_ROWS
+    meetings = sorted({meeting for rows in changed.values() for _, meeting, _ in rows})
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), [meetings, meetings])
+            cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
+    for model, rows in changed.items():
+        manager = model._default_manager.db_manager(using)
+        for value in (True, False):
+            pks = [pk for pk, _, was in rows if was is not value]
+            for start in range(0, len(pks), 10000):
+                manager.filter(pk__in=pks[start : start + 10000]).update(is_public=value)
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), [meetings, meetings])
+            cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
+
+
+# What some meetings contribute to every list they are in, added (sign "") or taken away ("-").
+CONTRIBUTIONS_SQL = """
+INSERT INTO partnership_facetcount AS c (scope, facet, key, n)
+SELECT scope, facet, key, {sign}count(*) FROM (
+    SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem WHERE meeting_id = ANY(%s)
+    UNION ALL
+    SELECT r.root_id, i.facet, i.key
+    FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    WHERE i.meeting_id = ANY(%s)
+) items GROUP BY 1, 2, 3
+ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
+"""
+ROOTS_SQL = """
+INSERT INTO partnership_facetroot (meeting_id, root_id, links)
+SELECT l.meeting_id, c.ancestor_id, count(*)
+FROM partnership_meetingarea l JOIN partnership_areaclosure c ON c.area_id = l.area_id
+WHERE l.is_public"""
+
+
+def sync_meetings(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    Sync(using).meetings(list(ids)).run()
+
+
+def sync_records(model, ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    Sync(using).records(model, list(ids)).run()
+
+
+def sync_releases(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    Sync(using).releases(ids).run()
+
+
+def _records_depending_on(model, releases: list[int], using: str) -> list[int]:
+    first_seen = model.first_seen_field
+    if first_seen is None:
+        return []
+    named = Q(**{f"{first_seen}_id__in": releases})
+    for related, field, _published in attestations(model):
+        rows = related._default_manager.using(using)
+        rows = rows.filter(pk__in=releases) if related is PressRelease else rows.filter(source_id__in=releases)
+        named |= Q(pk__in=rows.values(field))
+    records = model._default_manager.using(using).filter(named, **{f"{first_seen}__isnull": False})
+    return list(records.values_list("pk", flat=True))
+
+
+# -- the counts ---------------------------------------------------------------------------------
+
+
+def refresh_closure(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """AreaClosure as the area tree is now (every area, not only public ones: the area filter's subtree).
+
+    Returns whether it changed."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in CooperationArea.objects.using(using).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    pairs = set()
+    for root in [pk for pks in children.values() for pk in pks]:
+        stack, seen = [root], set()
+        while stack:
+            pk = stack.pop()
+            if pk not in seen:
+                seen.add(pk)
+                pairs.add((pk, root))
+                stack.extend(children.get(pk, []))
+    rows = AreaClosure.objects.using(using)
+    if set(rows.values_list("area_id", "ancestor_id")) == pairs:
+        return False
+    with connections[using].cursor() as cursor:  # no per-row delete signals (each would invalidate the cache)
+        cursor.execute(f"DELETE FROM {AreaClosure._meta.db_table}")
+    rows.bulk_create([AreaClosure(area_id=area, ancestor_id=ancestor) for area, ancestor in sorted(pairs)])
+    return True
+
+
+def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Every flag from the public rule, and (on PostgreSQL) every count from the flags, in one transaction.
+
+    Writers wait for it (their triggers would add to counts being rebuilt); readers do not.
+    """
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            tables = ", ".join(model._meta.db_table for model in [Meeting, *LINKS, CooperationArea])
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
+        for model in [Meeting, *LINKS]:
+            manager = model._default_manager.db_manager(using)
+            public = Exists(manager.public().filter(pk=OuterRef("pk")))
+            manager.filter(is_public=False).filter(public).update(is_public=True)
+            manager.filter(is_public=True).exclude(public).update(is_public=False)
+        refresh_closure(using)
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL))
+                cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
+        FacetStale.objects.using(using).all().delete()
+
+
+REBUILD_SQL = """
+DELETE FROM partnership_facetroot;
+DELETE FROM partnership_facetcount;
+{roots} GROUP BY 1, 2;
+INSERT INTO partnership_facetcount (scope, facet, key, n)
+    SELECT scope, facet, key, count(*) FROM (
+        SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem
+        UNION ALL
+        SELECT r.root_id, i.facet, i.key
+        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    ) items GROUP BY 1, 2, 3;
+ANALYZE partnership_facetroot, partnership_facetcount;
+"""
+
+
+def mark_stale(reason: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say the counts no longer match the data (before a bulk load): lists group until `rebuild`."""
+    FacetStale.objects.using(using).create(reason=reason[:200])
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+class StoredCounts:
+    """The counts kept for one list: all public meetings (scope 0) or one area's subtree."""
+
+    def __init__(self, scope: int, using: str):
+        self.scope = scope
+        self.using = using
+
+    @cached_property
+    def _rows(self) -> dict[str, dict[str, int]]:
+        # Every facet but the records' (which can be many): kinds, years, cities, areas, pillars' years.
+        found: dict[str, dict[str, int]] = {}
+        rows = FacetCount.objects.using(self.using).filter(scope=self.scope, n__gt=0)
+        for facet, key, n in rows.exclude(facet__in=["official", "organisation", "agreement"]).values_list(
+            "facet", "key", "n"
+        ):
+            found.setdefault(facet, {})[key] = n
+        return found
+
+    def counts(self, facet: str) -> dict[str, int]:
+        return self._rows.get(facet, {})
+
+    def total(self) -> int:
+        return sum(self.counts("kind").values())
+
+    def areas(self) -> dict[int, int]:
+        return {int(key): n for key, n in self.counts("area").items()}
+
+    def per_year(self) -> dict[int, int]:
+        return {int(key): n for key, n in self.counts("year").items()}
+
+    def per_year_and_pillar(self, pillars: Iterable[int]) -> dict[int, dict[int, int]]:
+        wanted = set(pillars)
+        found: dict[int, dict[int, int]] = {}
+        for key, n in self.counts("pillar_year").items():
+            pillar, year = (int(part) for part in key.split("-"))
+            if pillar in wanted:
+                found.setdefault(pillar, {})[year] = n
+        return found
+
+    def top(self, facet: str, model, label: str, limit: int) -> list[tuple[str, str, int]]:
+        """(slug, label, count) of the records with the most meetings, ties by slug (as the GROUP BY orders)."""
+        table = connections[self.using].ops.quote_name(model._meta.db_table)
+        sql = (
+            f'SELECT r.slug, r."{label}", c.n FROM partnership_facetcount c JOIN {table} r ON r.id = c.key::bigint '
+            "WHERE c.scope = %s AND c.facet = %s AND c.n > 0 ORDER BY c.n DESC, r.slug LIMIT %s"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [self.scope, facet, limit])
+            return [tuple(row) for row in cursor.fetchall()]
+
+
+def in_subtree(meetings, area):
+    """meetings narrowed to those with a public link to area or an area below it, as kept on write.
+
+    The same rows as MeetingQuerySet.for_areas([area]) on public meetings (differences() checks the counts).
+    """
+    return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
+
+
+def scope_of(filterset) -> int | None:
+    """0 for the unfiltered meeting list, an area's pk when the only filter is that one area; None otherwise.
+
+    Sorting changes no count. Call on a valid filterset only.
+    """
+    data = filterset._query_data()
+    names = set(data) - {"sort"}
+    if not names:
+        return 0
+    if names == {"area"} and len(data.getlist("area")) == 1:
+        areas = list(filterset.form.cleaned_data["area"])
+        return areas[0].pk if len(areas) == 1 else None
+    return None
+
+
+def stored_counts(filterset) -> StoredCounts | None:
+    """The kept counts for this MeetingFilter's list, when it is one they are kept for; None to group."""
+    if getattr(filterset, "count_by_group", False) or not filterset.is_valid():
+        return None
+    using = filterset.queryset.db
+    scope = scope_of(filterset)
+    if scope is None or not maintained(using):
+        return None
+    return StoredCounts(scope, using)
+
+
+# -- checking: the tables against the GROUP BY over the public rule -----------------------------
+
+
+def expected_counts(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int]]:
+    """What the GROUP BY over public() gives for scope (0: all public meetings; else an area's subtree)."""
+    from .filters import _subtree_counts
+    from .pictures import per_year_and_pillar
+
+    meetings = Meeting.objects.using(using).public().order_by()
+    if scope:
+        meetings = meetings.for_areas([scope])
+    found: dict[str, dict[str, int]] = {}
+
+    def keep(facet, rows):
+        found[facet] = {str(key): n for key, n in rows if n}
+
+    keep("kind", meetings.values_list("kind").annotate(n=Count("pk")))
+    keep("year", meetings.annotate(y=ExtractYear("date")).values_list("y").annotate(n=Count("pk")))
+    keep("city", meetings.filter(city_record__isnull=False).values_list("city_record_id").annotate(n=Count("pk")))
+    for model, field in LINKS.items():
+        if model is not MeetingArea:
+            rows = model.objects.using(using).public().filter(meeting__in=meetings.values("pk")).order_by()
+            keep(field, rows.values_list(f"{field}_id").annotate(n=Count("meeting_id")))
+    areas = CooperationArea.objects.using(using)
+    subtrees = {pk: areas.descendant_ids([pk]) for pk in areas.values_list("pk", flat=True)}
+    keep("area", _subtree_counts(meetings, subtrees).items() if subtrees else [])
+    pillars = [(pk, "", "", subtrees[pk]) for pk in areas.filter(parent=None).values_list("pk", flat=True)]
+    by_pillar = per_year_and_pillar(meetings, pillars)
+    keep("pillar_year", [(f"{p}-{year}", n) for p, years in by_pillar.items() for year, n in years.items()])
+    return {facet: rows for facet, rows in found.items() if rows}
+
+
+def stored(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    rows = FacetCount.objects.using(using).filter(scope=scope).exclude(n=0)
+    for facet, key, n in rows.values_list("facet", "key", "n"):
+        found.setdefault(facet, {})[key] = n
+    return found
+
+
+def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Where the kept counts differ from the GROUP BY, one line each; empty when they agree.
+
+    Scopes: 0 and every area unless given. Flags that public() no longer agrees with are reported too.
+    """
+    lines = []
+    for model in [Meeting, *LINKS]:
+        manager = model._default_manager.using(using)
+        public = Exists(manager.public().filter(pk=OuterRef("pk")))
+        wrong = manager.filter(is_public=True).exclude(public).count()
+        wrong += manager.filter(is_public=False).filter(public).count()
+        if wrong:
+            lines.append(f"{model.__name__}: {wrong} rows flagged against the public rule")
+    if connections[using].vendor != "postgresql":
+        return lines
+    if scopes is None:
+        scopes = [0, *CooperationArea.objects.using(using).values_list("pk", flat=True)]
+    for scope in scopes:
+        expected, kept = expected_counts(scope, using), stored(scope, using)
+        for facet in sorted(set(expected) | set(kept)):
+            want, have = expected.get(facet, {}), kept.get(facet, {})
+            for key in sorted(set(want) | set(have)):
+                if want.get(key, 0) != have.get(key, 0):
+                    lines.append(f"scope {scope} {facet} {key}: kept {have.get(key, 0)}, grouped {want.get(key, 0)}")
+    return lines
+
+
+# -- what writes change: signals ------------------------------------------------------------------
+
+RECORDS = tuple(LINK_OF_RECORD)
+
+
+def _record_fields(model) -> list[tuple[str, type]]:
+    """The fields of a fact naming records whose public state can depend on it (records with a first release)."""
+    found = []
+    for name in getattr(model, "hangs_on", ()):
+        related = model._meta.get_field(name).related_model
+        if getattr(related, "first_seen_field", None) and related in LINK_OF_RECORD:
+            found.append((f"{name}_id", related))
+    return found
+
+
+def _before_save(sender, instance, raw=False, using=None, **kwargs):
+    """Remember what the row was, so the save can tell what it changed."""
+    if instance.pk is None:
+        instance._facets_before = None
+        return
+    fields = _watched(sender)
+    if fields:
+        instance._facets_before = sender._default_manager.using(using).filter(pk=instance.pk).values(*fields).first()
+
+
+def _watched(model) -> list[str]:
+    fields = [name for name, _ in _record_fields(model)]
+    if model in RECORDS:
+        fields.append(f"{model.first_seen_field}_id")
+    if model is CooperationArea:
+        fields.append("parent_id")
+    if model is PressRelease:
+        fields += ["status", "publisher_id"]
+    return fields
+
+
+def _attested_records(sync: Sync, sender, instance, before) -> None:
+    """A fact with its own source attests the records it names: they may have become public, or stopped."""
+    for field, record_model in _record_fields(sender):
+        ids = {getattr(instance, field)} | ({before[field]} if before else set())
+        first_seen = f"{record_model.first_seen_field}__isnull"
+        records = record_model._default_manager.using(sync.using)
+        named = records.filter(pk__in=[pk for pk in ids if pk is not None], **{first_seen: False})
+        sync.records(record_model, named.values_list("pk", flat=True))
+
+
+def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs):
+    sync = Sync(using or DEFAULT_DB_ALIAS)
+    before = getattr(instance, "_facets_before", None)
+    if sender in LINKS:
+        sync.rows(sender, Q(pk=instance.pk))
+    if sender is Meeting:
+        # Its links hang on it: they change only if the meeting's own flag does (or a fixture loads it).
+        meeting_public = Meeting.objects.using(sync.using).public().filter(pk=instance.pk).exists()
+        if meeting_public != instance.is_public or raw:
+            sync.meetings([instance.pk])
+        else:
+            sync.rows(Meeting, Q(pk=instance.pk))
+    changed = before is None or any(value != getattr(instance, field) for field, value in before.items())
+    if sender is PressRelease and (created or raw or changed):
+        sync.releases([instance.pk])  # its meetings, facts, the records it shows or attests
+        if before and before["publisher_id"] != instance.publisher_id:  # the old publisher loses an attestation
+            old = Organisation.objects.using(sync.using).filter(pk=before["publisher_id"], first_seen__isnull=False)
+            sync.records(Organisation, old.values_list("pk", flat=True))
+    if sender is CooperationArea and (created or raw or (before and before["parent_id"] != instance.parent_id)):
+        # A new area has no links yet (nor does one loaded from a fixture, whose links come later or are
+        # flagged below); a moved one changes which subtrees its meetings are in: everything is recounted.
+        if created or raw:
+            refresh_closure(sync.using)
+        elif refresh_closure(sync.using) and connections[sync.using].vendor == "postgresql":
+            rebuild(sync.using)
+    if sender in RECORDS:
+        field = f"{sender.first_seen_field}_id"
+        if raw or (before and before[field] != getattr(instance, field)):
+            sync.records(sender, [instance.pk])
+    if issubclass(sender, Sourced):
+        _attested_records(sync, sender, instance, before)
+    sync.run()
+    if sender in LINKS or sender is Meeting:
+        instance.is_public = sync.flag_of(instance)
+
+
+def _after_delete(sender, instance, using=None, **kwargs):
+    sync = Sync(using or DEFAULT_DB_ALIAS)
+    if issubclass(sender, Sourced):
+        _attested_records(sync, sender, instance, None)
+    if sender is CooperationArea:
+        refresh_closure(sync.using)
+    sync.run()
+
+
+def _links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
+    """Meeting.participants.add() and the like write the links with bulk_create, which sends no post_save
+    (a merge moves links this way): the rows of those meetings and records are flagged here."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    sync = Sync(using or DEFAULT_DB_ALIAS)
+    if isinstance(instance, Meeting):
+        meetings, record_model, records = [instance.pk], model, pk_set
+    else:
+        meetings, record_model, records = pk_set or [], type(instance), [instance.pk]
+    sync.meetings(list(meetings))
+    if records:
+        first_seen = f"{record_model.first_seen_field}__isnull"
+        ids = record_model._default_manager.using(sync.using).filter(pk__in=records, **{first_seen: False})
+        sync.records(record_model, ids.values_list("pk", flat=True))
+    sync.run()
+
+
+def _rebuild_if_stale(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    # After the migrations, with today's code: counts for data that existed before the tables did.
+    # Data migrations write areas without signals, so the closure is checked here too.
+    if sender.name == "partnership" and connections[using].vendor == "postgresql":
+        stale = FacetStale.objects.using(using).exists()
+        if refresh_closure(using) or stale:
+            rebuild(using)
+
+
+def _watched_models() -> list[type]:
+    models = [Meeting, PressRelease, *LINKS, *RECORDS]
+    models += [model for model in Sourced.__subclasses__() if model not in models and _record_fields(model)]
+    return list(dict.fromkeys(models))
+
+
+def connect_signals() -> None:
+    for model in _watched_models():
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"partnership-facets-pre-{model.__name__}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"partnership-facets-save-{model.__name__}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"partnership-facets-delete-{model.__name__}")
+    for through in LINKS:
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"partnership-facets-m2m-{through.__name__}")
+    post_migrate.connect(_rebuild_if_stale, dispatch_uid="partnership-facets-rebuild")
