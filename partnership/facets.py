@@ -67,6 +67,18 @@ def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
     return connections[using].vendor == "postgresql" and not FacetStale.objects.using(using).exists()
 
 
+def public_links(model, using: str = DEFAULT_DB_ALIAS):
+    """model's public rows (a meeting link), for lists that group their own result.
+
+    By the kept flag while it is current (one indexed filter the planner sizes right), by the
+    rule's joins after a bulk load left the flags stale: grouping a few hundred meetings'
+    links through the joins hashed every link in the table (3 s at 200,000 meetings).
+    """
+    if FacetStale.objects.using(using).exists():
+        return model.objects.using(using).public()
+    return model.objects.using(using).filter(is_public=True)
+
+
 # -- the flags: the public rule's own QuerySets decide ----------------------------------------
 
 # More flag changes than this in one write (a release with many meetings) are counted set-based,

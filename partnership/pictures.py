@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import reverse
 
-from . import charts
+from . import charts, facets
 from .cache import cached
 from .dates import span_end
 from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation
@@ -77,7 +77,7 @@ def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[i
         *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
     )
     rows = (
-        MeetingArea.objects.public()
+        facets.public_links(MeetingArea, meetings.db)
         .filter(meeting__in=among)
         .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
         .values("pillar", "y")

@@ -94,6 +94,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT spends 100-200 ms compiling the plan of any query it prices high (a facet
+    # over many links): worth it for hour-long reports, never for a page's queries.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 # One cache every worker shares in production: a save must invalidate every worker's pages
 # and the API throttle must keep one budget (docs/decisions/0013-shared-cache-and-login-lockout.md).
