@@ -16,15 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from . import pictures, selectors
+from . import pictures
 from .cache import cached
-from .models import Agreement, Meeting, MeetingAgreement, Official
+from .models import Agreement, Meeting, MeetingAgreement, Official, Organisation, Post, PressRelease
 from .pagination import MAX_PAGES
 
 SIDEBAR = "includes/list_sidebar.html"
@@ -132,14 +132,29 @@ def _by_key(queryset: QuerySet, url_name: str) -> Callable[[list], list]:
 meeting_rows = _by_key(
     Meeting.objects.only("slug", "title", "date", "date_precision", "venue", "city"), "partnership:meeting-detail"
 )
-# An official's row: the name and the public posts held, with each post's organisation.
+# An official's row: the name and the public posts held, each post's title and organisation's name.
 official_rows = _by_key(
-    Official.objects.only("slug", "name").prefetch_related(selectors.official_posts()), "partnership:official-detail"
+    Official.objects.only("slug", "name").prefetch_related(
+        Prefetch(
+            "posts",
+            queryset=Post.objects.public()
+            .select_related("organisation")
+            .only("official_id", "title", "start_date", "organisation__name", "organisation__acronym"),
+            to_attr="public_posts",
+        )
+    ),
+    "partnership:official-detail",
 )
-organisation_rows = _by_key(selectors.organisations(), "partnership:organisation-detail")
+# An organisation's row: its name, acronym, kind and its parent's name when the public may see the parent.
+organisation_rows = _by_key(
+    Organisation.objects.only("slug", "name", "acronym", "kind", "parent_id").prefetch_related(
+        Prefetch("parent", queryset=Organisation.objects.public().only("name"))
+    ),
+    "partnership:organisation-detail",
+)
 # An agreement's row counts the public meetings that referred to it: one count per shown row.
 agreement_rows = _by_key(
-    Agreement.objects.annotate(
+    Agreement.objects.only("slug", "title", "kind", "status", "signed_date", "signed_precision").annotate(
         meeting_count=Coalesce(
             Subquery(
                 MeetingAgreement.objects.public()
@@ -155,4 +170,10 @@ agreement_rows = _by_key(
     ),
     "partnership:agreement-detail",
 )
-release_rows = _by_key(selectors.releases(), "partnership:release-detail")
+# A release's row: title, publisher, dateline; not its body.
+release_rows = _by_key(
+    PressRelease.objects.select_related("publisher").only(
+        "slug", "title", "dateline_place", "date", "publisher__name", "publisher__acronym"
+    ),
+    "partnership:release-detail",
+)
