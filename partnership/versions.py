@@ -1,4 +1,4 @@
-"""Record versions: what a cached record page is checked against (decision 0015, record pages).
+"""Record versions: what a cached record page is checked against (decision 0017).
 
 Every record has a version in the shared cache, a random token replaced whenever something a
 page of it (or a page showing it) draws from may have changed. A record page is cached with the
