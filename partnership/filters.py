@@ -37,6 +37,7 @@ from .models import (
     Participation,
     Post,
     PressRelease,
+    subtree,
 )
 from .names import name_key
 
@@ -380,11 +381,9 @@ class MeetingFilter(PartnershipFilterSet):
         if stored is not None:
             counts = stored.areas()
         elif areas:
-            every: dict = {}
-            for pk, parent_id in CooperationArea.objects.values_list("pk", "parent_id"):
-                every.setdefault(parent_id, []).append(pk)
+            every = CooperationArea.objects.children_map()
             links = facets.public_links(MeetingArea, self.queryset.db)
-            counts = _subtree_counts(self.qs, {pk: _below(every, pk) for pk, *_ in areas}, links)
+            counts = _subtree_counts(self.qs, {pk: subtree(every, [pk]) for pk, *_ in areas}, links)
         else:
             counts = {}
         by_pk = {pk: (slug, name) for pk, slug, name, _ in areas}
@@ -487,16 +486,6 @@ class MeetingFilter(PartnershipFilterSet):
             "city": self.city_facets(),
             "kind": self.kind_facets(),
         }
-
-
-def _below(children: dict, pk) -> set:
-    found, stack = set(), [pk]
-    while stack:
-        node = stack.pop()
-        if node not in found:
-            found.add(node)
-            stack.extend(children.get(node, []))
-    return found
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

@@ -341,20 +341,29 @@ class Post(Sourced):
         return format_partial_date(self.end_date, self.end_precision)
 
 
+def subtree(children: dict, roots) -> set:
+    """The roots and every node below them, in a {parent: [child, ...]} map of a tree."""
+    found = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(children.get(node, []))
+    return found
+
+
 class CooperationAreaQuerySet(RecordQuerySet):
-    def descendant_ids(self, roots) -> set[int]:
-        """Ids of the given areas and every area below them (one query: the tree is small)."""
+    def children_map(self) -> dict[int | None, list[int]]:
+        """{parent id: [child ids]} over every area, public or not (one query: the tree is small)."""
         children: dict[int | None, list[int]] = {}
         for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
             children.setdefault(parent_id, []).append(pk)
-        found = set()
-        stack = [root.pk if isinstance(root, models.Model) else root for root in roots]
-        while stack:
-            pk = stack.pop()
-            if pk not in found:
-                found.add(pk)
-                stack.extend(children.get(pk, []))
-        return found
+        return children
+
+    def descendant_ids(self, roots) -> set[int]:
+        """Ids of the given areas and every area below them."""
+        return subtree(self.children_map(), [root.pk if isinstance(root, models.Model) else root for root in roots])
 
     def tree(self) -> list[tuple["CooperationArea", list]]:
         """Every area as nested (area, children) pairs, pillars first (one query)."""
