@@ -44,6 +44,7 @@ from .models import (
     PressRelease,
     Sourced,
     attestations,
+    subtree,
 )
 
 # Each meeting link and the record field it counts.
@@ -229,18 +230,8 @@ def refresh_closure(using: str = DEFAULT_DB_ALIAS) -> bool:
     """AreaClosure as the area tree is now (every area, not only public ones: the area filter's subtree).
 
     Returns whether it changed."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in CooperationArea.objects.using(using).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    pairs = set()
-    for root in [pk for pks in children.values() for pk in pks]:
-        stack, seen = [root], set()
-        while stack:
-            pk = stack.pop()
-            if pk not in seen:
-                seen.add(pk)
-                pairs.add((pk, root))
-                stack.extend(children.get(pk, []))
+    children = CooperationArea.objects.using(using).children_map()
+    pairs = {(pk, root) for pks in children.values() for root in pks for pk in subtree(children, [root])}
     rows = AreaClosure.objects.using(using)
     if set(rows.values_list("area_id", "ancestor_id")) == pairs:
         return False

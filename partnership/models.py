@@ -357,7 +357,7 @@ class CooperationAreaQuerySet(RecordQuerySet):
     def children_map(self) -> dict[int | None, list[int]]:
         """{parent id: [child ids]} over every area, public or not (one query: the tree is small)."""
         children: dict[int | None, list[int]] = {}
-        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
+        for pk, parent_id in self.model._default_manager.using(self.db).values_list("pk", "parent_id"):
             children.setdefault(parent_id, []).append(pk)
         return children
 

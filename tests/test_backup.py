@@ -18,13 +18,15 @@ from .factories import release
 
 pytestmark = pytest.mark.django_db
 
-# The full backup (README, "Operations"): the records, editors and the edit history.
+# The full backup (README, "Operations"): the records, editors and the edit history; not the
+# facet counts, which are derived and rebuilt after a restore.
 BACKUP_APPS = ["partnership", "auth.user", "admin.logentry"]
+DERIVED = ["partnership.areaclosure", "partnership.facetroot", "partnership.facetcount", "partnership.facetstale"]
 
 
 def backup() -> list[dict]:
     out = io.StringIO()
-    call_command("dumpdata", *BACKUP_APPS, natural_foreign=True, indent=1, stdout=out)
+    call_command("dumpdata", *BACKUP_APPS, exclude=DERIVED, natural_foreign=True, indent=1, stdout=out)
     # Django writes times to the millisecond and drops ".000" only when the microseconds are 0,
     # so a time stored at 12:00:00.000400 comes back as 12:00:00 and is written shorter. One
     # spelling for both, or the comparison fails about one run in ten.
@@ -75,5 +77,6 @@ def test_the_full_backup_restores_records_editors_and_history(edited, tmp_path):
     path.write_text(json.dumps(saved), encoding="utf-8")
     empty_database()
     call_command("loaddata", str(path), verbosity=0)
+    call_command("facet_counts", "--rebuild", "--check", stdout=io.StringIO())
     assert backup() == saved
     assert CooperationArea.objects.get(slug="maritime-security").description == "Edited."
