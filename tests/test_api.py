@@ -173,6 +173,25 @@ def test_anonymous_use_is_throttled_at_the_configured_rate(client, db, settings)
     assert "Retry-After" in client.get("/api/areas/")
 
 
+def test_anonymous_use_has_the_anonymous_budget_not_the_smaller_per_account_one(client, db, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "5/minute", "user": "2/minute"},
+    }
+    statuses = [client.get("/api/areas/").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_signed_in_use_is_throttled_at_the_per_account_rate(client, db, settings, django_user_model):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/minute", "user": "2/minute"},
+    }
+    client.force_login(django_user_model.objects.create_user("reader"))
+    statuses = [client.get("/api/areas/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_an_invented_forwarded_address_does_not_dodge_the_throttle(client, db, settings):
     """With no proxy configured (API_NUM_PROXIES=0), X-Forwarded-For from the client is ignored."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": None}}

@@ -59,8 +59,16 @@ class AnonThrottle(AnonRateThrottle):
 
 
 class UserThrottle(UserRateThrottle):
+    """Per-account limit for signed-in use; anonymous use has AnonThrottle's budget alone (DRF's
+    user throttle also counts anonymous clients by address, which held them to the smaller rate)."""
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
 
 def exception_handler(exc, context):
