@@ -1,5 +1,12 @@
-"""Caching that stays honest: every cached value is keyed by a generation that any
-write to a knowledge-base record moves on, so an editor's save is seen on the next request.
+"""Caching that stays honest: every cached value is keyed by a generation that a write to a
+knowledge-base record moves on, so an editor's save is seen on the next request.
+
+Two generations. `generation()` moves on with every write: whole pages and search results are
+keyed by it. `facts_generation()` moves on with every write except a save that changes only
+fields no list's parts read (a model's `outside_list_parts`: a meeting's title and summary,
+a release's text): what lists count, filter, order and label (partnership/lists.py), facet
+counts, the home page's counts and the area trees are keyed by it. So an editor correcting a
+summary re-renders each list around its cached parts, not its facets from scratch.
 
 Django's cache framework, shared by every worker in production so a save in one worker
 invalidates all: Redis when REDIS_URL is set, the database otherwise (settings.CACHES refuses
@@ -15,21 +22,32 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_migrate, pre_save
 from django.http import HttpResponse
 from django.utils import timezone
 
 from . import versions
 
 GENERATION_KEY = "partnership:generation"
+FACTS_GENERATION_KEY = "partnership:facts-generation"
 
 
 def generation() -> int:
-    """The current generation of the knowledge base's data."""
-    value = cache.get(GENERATION_KEY)
+    """The current generation of the knowledge base's data: every write moves it on."""
+    return _read(GENERATION_KEY)
+
+
+def facts_generation() -> int:
+    """The current generation of what lists count, filter, order and label: every write but one
+    that changes only fields outside the lists' parts moves it on."""
+    return _read(FACTS_GENERATION_KEY)
+
+
+def _read(name: str) -> int:
+    value = cache.get(name)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(name, 1, timeout=None)
+        value = cache.get(name, 1)
     return value
 
 
@@ -39,21 +57,25 @@ def invalidate() -> None:
     versions.forget_all()
 
 
-def _next_generation() -> None:
-    """Move on to a new generation: every value cached before is no longer read."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+def _next_generation(*, facts: bool = True) -> None:
+    """Move on to a new generation: every value cached before is no longer read (with facts, the
+    lists' parts too)."""
+    for name in (GENERATION_KEY, FACTS_GENERATION_KEY) if facts else (GENERATION_KEY,):
+        try:
+            cache.incr(name)
+        except ValueError:
+            cache.set(name, 2, timeout=None)
 
 
-def cached(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
-    """compute(), kept in the cache for this generation of the data.
+def cached(key: str, compute: Callable[[], Any], timeout: int | None = None, *, facts: bool = False) -> Any:
+    """compute(), kept in the cache for this generation of the data; with facts, for this
+    generation of the facts (for values no field outside the lists' parts goes into).
 
     The key is hashed: it carries a visitor's query string, which may be long or odd, and
     cache backends limit keys (memcached to 250 printable characters).
     """
-    full_key = f"partnership:g{generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    kept = f"f{facts_generation()}" if facts else f"g{generation()}"
+    full_key = f"partnership:{kept}:{hashlib.sha256(key.encode()).hexdigest()}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -155,12 +177,38 @@ def _remember(key: str, depends_on: tuple) -> None:
     _dependencies_seen[key] = depends_on
 
 
-def _on_write(sender, **kwargs):
-    if sender._meta.app_label == "partnership" or getattr(sender._meta, "auto_created", False):
-        # Now, for reads later in this transaction, and again after commit, so a request racing the
-        # transaction cannot keep old data cached under the new generation.
-        _next_generation()
-        transaction.on_commit(_next_generation)
+def _ours(model) -> bool:
+    # History rows are written beside every save and no public page reads them.
+    if model._meta.model_name.startswith("historical"):
+        return False
+    return model._meta.app_label == "partnership" or getattr(model._meta, "auto_created", False)
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    outside = getattr(sender, "outside_list_parts", None)
+    if raw or not outside or instance._state.adding or instance.pk is None:
+        return
+    watched = [field.attname for field in sender._meta.concrete_fields if field.name not in outside]
+    instance._facts_before = sender._base_manager.filter(pk=instance.pk).values(*watched).first()
+
+
+def _facts_unchanged(instance, created: bool) -> bool:
+    """Whether a save changed only fields outside the lists' parts (known only for models that
+    name such fields, and only for a row that existed before)."""
+    before = instance.__dict__.pop("_facts_before", None)
+    if created or before is None:
+        return False
+    return all(getattr(instance, name) == value for name, value in before.items())
+
+
+def _on_write(sender, signal=None, instance=None, created=False, **kwargs):
+    if not _ours(sender):
+        return
+    facts = not (signal is post_save and _facts_unchanged(instance, created))
+    # Now, for reads later in this transaction, and again after commit, so a request racing the
+    # transaction cannot keep old data cached under the new generation.
+    _next_generation(facts=facts)
+    transaction.on_commit(lambda: _next_generation(facts=facts))
 
 
 def _create_cache_table(sender, using, **kwargs):
@@ -171,6 +219,7 @@ def _create_cache_table(sender, using, **kwargs):
 
 
 def connect_signals() -> None:
+    pre_save.connect(_before_save, dispatch_uid="partnership-cache-pre-save")
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"partnership-cache-{signal!r}")
     pre_migrate.connect(_create_cache_table, dispatch_uid="partnership-cache-table")
@@ -181,21 +230,22 @@ def shared_page(view):
 
     The public lists and search show nothing that depends on who asks (no drafts, no names, no
     forms with a token), so an editor checking a list after a save reads the same page a visitor
-    does, as fast. A page is still stored only from an anonymous request, under cached_page's
-    rules, so nothing rendered for a signed-in user is ever served to anyone else.
+    does, as fast: a stored page is served before anything asks who is signed in, so a hit reads
+    neither the session nor the user. A page is still stored only from an anonymous request, under
+    cached_page's rules, so nothing rendered for a signed-in user is ever served to anyone else.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE or request.method != "GET":
             return view(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            return cached_page(view)(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         hit = cache.get(f"partnership:g{generation()}:page:{digest}")
         if hit is not None:
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
+        if not request.user.is_authenticated:
+            return cached_page(view)(request, *args, **kwargs)
         return view(request, *args, **kwargs)
 
     return wrapper

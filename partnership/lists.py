@@ -80,7 +80,13 @@ def listing(request, filterset_class, make_filterset: Callable, parts: Parts, pe
     The FilterSet is made only to build it: binding one copies every filter, a cost a cached list skips.
     """
     key = f"list:{request.path}:{filterset_class.__name__}:{filter_key(filterset_class, request.GET)}"
-    return cached(key, lambda: _build(request, make_filterset(), parts, per_page))
+    return cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=not _sorted_by_text(request))
+
+
+def _sorted_by_text(request) -> bool:
+    """Whether the rows are sorted by a field outside the lists' parts (a meeting's title): then
+    the order of the page keys changes with every save, not only with the facts."""
+    return any(field in value for value in request.GET.getlist("sort") for field in Meeting.outside_list_parts)
 
 
 def _build(request, filterset, parts: Parts, per_page: int) -> Listing:

@@ -536,6 +536,8 @@ class PressRelease(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PressReleaseQuerySet.as_manager()
+    # The text itself: no list counts, filters or labels by it (partnership/cache.py).
+    outside_list_parts = frozenset({"body", "body_html", "original_url", "updated_at"})
 
     class Meta:
         ordering = ["-date", "title"]
@@ -689,6 +691,9 @@ class Meeting(Sourced):
     is_public = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = MeetingQuerySet.as_manager()
+    # Fields no list's parts read (its count, facets, filters, order by default, chips): a save
+    # that changes only these leaves them cached (partnership/cache.py); the rows are read fresh.
+    outside_list_parts = frozenset({"title", "summary"})
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -60,7 +60,7 @@ def _pillars() -> list[tuple[int, str, str, set[int]]]:
         ids = CooperationArea.objects.descendant_ids
         return [(pk, slug, name, ids([pk])) for pk, slug, name, parent in rows if parent is None]
 
-    return cached("pictures:pillars", compute)
+    return cached("pictures:pillars", compute, facts=True)
 
 
 def per_year(meetings) -> dict[int, int]:

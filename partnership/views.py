@@ -92,9 +92,9 @@ def _list(request, *, template, filterset_class, queryset, rows, parts=lists.FIL
 def home(request):
     context = {
         # Exact counts and the area tree, cached until an editor saves (partnership/cache.py).
-        "counts": cached("home:counts", selectors.home_counts),
+        "counts": cached("home:counts", selectors.home_counts, facts=True),
         "meetings": selectors.meetings()[:5],
-        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.public().tree())),
+        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.public().tree()), facts=True),
     }
     return render(request, "partnership/home.html", context)
 
@@ -187,6 +187,7 @@ def area_list(request):
     tree = cached(
         "areas:tree-html",
         lambda: render_to_string("includes/area_tree.html", {"nodes": thesaurus.area_tree(), "counts": True}),
+        facts=True,
     )
     return render(request, "partnership/area_list.html", {"area_tree": tree})
 
@@ -317,7 +318,7 @@ def _picture_page(request, *, template, build):
         "filterset": filterset,
         "errors": [],
         "chips": filterset.chips(),
-        **cached(key, lambda: build(filterset)),
+        **cached(key, lambda: build(filterset), facts=True),
     }
     return render(request, template, context)
 
@@ -343,7 +344,7 @@ def meeting_map(request):
 @cached_page
 def about(request):
     context = {
-        "counts": cached("home:counts", selectors.home_counts),
+        "counts": cached("home:counts", selectors.home_counts, facts=True),
         "licence_name": settings.DATA_LICENCE_NAME,
         "licence_url": settings.DATA_LICENCE_URL,
     }

@@ -48,14 +48,14 @@ class KnownNames:
         """from_database(), read and prepared again only when the knowledge base has changed.
 
         Building the gazetteer over tens of thousands of records takes seconds, so the Extract
-        screen keeps it per process. It is keyed by the cache generation (every save moves it on),
+        screen keeps it per process. It is keyed by the facts' generation (every save of a name moves it on),
         by a token the shared cache holds until it is flushed (a flush starts the generation again
         at 1) and by each table's row count and highest id (rows a rolled-back transaction removed).
         """
-        from ..cache import generation
+        from ..cache import facts_generation
 
         cache.add(_EPOCH_KEY, uuid.uuid4().hex, timeout=None)
-        key = (cache.get(_EPOCH_KEY), generation(), _fingerprint())
+        key = (cache.get(_EPOCH_KEY), facts_generation(), _fingerprint())
         with _LOCK:
             if _MEMO.get("key") == key:
                 return _MEMO["known"]
