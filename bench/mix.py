@@ -9,6 +9,7 @@ changed summary every EDIT_INTERVAL seconds, and right after each save requests 
 after a save. Nothing here asserts; bench/run.py reports what it measured.
 """
 
+import datetime
 import http.client
 import json
 import random
@@ -168,7 +169,18 @@ class _FormFields(HTMLParser):
 class EditorLog:
     saves: list[float] = field(default_factory=list)  # seconds per acknowledged save (302)
     failed: list[str] = field(default_factory=list)
-    first_list: list[tuple[str, float, int]] = field(default_factory=list)  # (path, seconds, status)
+    # (path, seconds, status, what the save before it changed)
+    first_list: list[tuple[str, float, int, str]] = field(default_factory=list)
+
+
+def _edited(name: str, value: str) -> str:
+    """The field's value, changed and changed back on the next save of the same meeting."""
+    if name == "date":
+        day = datetime.date.fromisoformat(value)
+        other = day + datetime.timedelta(days=1 if day.day < 28 else -1)
+        return other.isoformat()
+    marker = " (edited in the benchmark)"
+    return value[: -len(marker)] if value.endswith(marker) else value + marker
 
 
 class Editor:
@@ -196,29 +208,33 @@ class Editor:
         conn.close()
         return response.status, data, elapsed
 
+    # What each save corrects, in turn: text no list counts (the summary, the title), then a fact
+    # every list's parts depend on (the date, a day later or earlier within its year).
+    EDITS = ("summary", "title", "date")
+
     def save(self, index: int) -> None:
         pk = self.meeting_pks[index % len(self.meeting_pks)]
+        edit = self.EDITS[index % len(self.EDITS)]
         path = f"/admin/partnership/meeting/{pk}/change/"
         status, body, _ = self._request("GET", path)
         parser = _FormFields("meeting_form")
         parser.feed(body.decode("utf-8", "replace"))
-        if status != 200 or not parser.fields:
+        values = dict(parser.fields)
+        if status != 200 or edit not in values:
             self.log.failed.append(f"GET {path}: {status}")
             return
-        fields = [(k, v) for k, v in parser.fields if k != "summary"]
-        summary = next((v for k, v in parser.fields if k == "summary"), "")
-        marker = " (edited in the benchmark)"
-        summary = summary[: -len(marker)] if summary.endswith(marker) else summary + marker
-        fields += [("summary", summary), ("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")), ("_save", "Save")]
+        fields = [(k, v) for k, v in parser.fields if k != edit]
+        fields += [(edit, _edited(edit, values[edit]))]
+        fields += [("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")), ("_save", "Save")]
         status, body, elapsed = self._request("POST", path, urllib.parse.urlencode(fields).encode())
         if status != 302:
             self.log.failed.append(f"POST {path}: {status}")
             return
         self.log.saves.append(elapsed)
         # The first list right after the save: alternately unfiltered and filtered.
-        list_path = self.lists[index % len(self.lists)]
+        list_path = self.lists[(index // len(self.EDITS)) % len(self.lists)]
         status, _, elapsed = self._request("GET", list_path)
-        self.log.first_list.append((list_path, elapsed, status))
+        self.log.first_list.append((list_path, elapsed, status, edit))
 
     def run(self, stop: threading.Event) -> None:
         """A save every EDIT_INTERVAL seconds from the start, the first after one second; a save that
@@ -233,6 +249,23 @@ class Editor:
 
 
 # -- running a mix --------------------------------------------------------------------------------
+
+
+def warm(host: str, port: int, paths_file: Path, connections: int) -> float:
+    """Ask once for every distinct URL of the mix, `connections` at a time: a site's hot pages have
+    been asked for before the moment measured. Returns the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(path: str) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=600)
+        conn.request("GET", path)
+        conn.getresponse().read()
+        conn.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(get, sorted(set(paths_file.read_text().split()))))
+    return time.perf_counter() - started
 
 
 def run_mix(*, url: str, paths_file: Path, seconds: int, connections: int, lua: Path, editor: Editor | None) -> dict:

@@ -93,7 +93,10 @@ def _build(request, filterset, parts: Parts, per_page: int) -> Listing:
     if not filterset.is_valid():
         raise InvalidFilters(filterset)
     rows = filterset.qs
-    count = rows.count()
+    # A meetings list may have read its result's ids once already (MeetingFilter.result_ids).
+    ids = filterset.result_ids() if hasattr(filterset, "result_ids") else None
+    count = len(ids) if ids is not None else rows.count()
+    shown = MAX_PAGES * per_page
     # `listed`: there are rows to show (an empty page is falsy in the templates, as it was).
     context = {"filterset": filterset, "errors": [], "chips": filterset.chips(), "listed": count > 0}
     if parts.facets:
@@ -101,7 +104,7 @@ def _build(request, filterset, parts: Parts, per_page: int) -> Listing:
     return Listing(
         query_string=filterset.query_string,
         count=count,
-        keys=list(rows.values_list("pk", flat=True)[: MAX_PAGES * per_page]),
+        keys=ids[:shown] if ids is not None else list(rows.values_list("pk", flat=True)[:shown]),
         sidebar=render_to_string(parts.sidebar, context, request),
         summary=render_to_string(parts.summary, context, request),
     )

@@ -98,7 +98,7 @@ def year_chart(filterset, *, split_by_pillar: bool = True, meeting_ids=None) -> 
     discuss several pillars, so the bands are side by side, not stacked). `meeting_ids`, when
     given, are the filter's meetings already read (record_meeting_ids).
     """
-    meetings = filterset.qs if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
+    meetings = filterset.result_meetings() if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
     # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
     stored = filterset.stored_counts() if meeting_ids is None else None
     totals = stored.per_year() if stored is not None else per_year(meetings)

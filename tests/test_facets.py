@@ -85,6 +85,33 @@ def test_other_filter_combinations_group_their_own_result(seeded):
 
 
 @postgresql
+def test_a_small_result_counted_over_its_ids_shows_what_the_joins_show(db, topic, pillar, monkeypatch):
+    """Filter combinations whose result is small are counted over the result's ids, read once; the
+    facets, chart, count and order are those of the filters' joins, a draft fact on a published
+    meeting and a draft meeting included (neither counts)."""
+    draft = factories.release(status=ReleaseStatus.DRAFT)
+    shared, other = factories.official(name="Maria Santos"), factories.official(name="Jose Santos")
+    for day in range(1, 8):
+        meeting = published_meeting(topic, date=datetime.date(2015, 6, day), kind=MeetingKind.SUMMIT)
+        Participation.objects.create(meeting=meeting, official=shared)
+        Participation.objects.create(meeting=meeting, official=other, source=draft, source_paragraph=1)
+    hidden = factories.meeting(areas=[topic], source=draft, date=datetime.date(2015, 6, 9))
+    Participation.objects.create(meeting=hidden, official=shared, source=draft, source_paragraph=1)
+    for query in [f"area={topic.slug}&year=2015", f"area={pillar.slug}&official={shared.slug}", "kind=summit"]:
+        by_ids = meetings(query)
+        assert by_ids.result_ids() is not None and len(by_ids.result_ids()) == 7, query
+        monkeypatch.setattr("partnership.filters.RESULT_IDS_MAX", 0)
+        joined = meetings(query)
+        assert joined.result_ids() is None
+        monkeypatch.undo()
+        assert by_ids.facets() == joined.facets(), query
+        assert by_ids.year_histogram() == joined.year_histogram(), query
+        assert year_chart(by_ids) == year_chart(joined), query
+        assert by_ids.result_ids() == list(joined.qs.values_list("pk", flat=True)), query
+        assert other.slug not in {choice.value for choice in by_ids.facets()["official"]}
+
+
+@postgresql
 def test_a_link_added_then_removed(db, topic, pillar):
     meeting = published_meeting(topic)
     official = factories.official()
