@@ -24,6 +24,7 @@ from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
@@ -78,6 +79,15 @@ def public_links(model, using: str = DEFAULT_DB_ALIAS):
     if FacetStale.objects.using(using).exists():
         return model.objects.using(using).public()
     return model.objects.using(using).filter(is_public=True)
+
+
+def among(ids, using: str = DEFAULT_DB_ALIAS):
+    """A list of meeting ids as the right side of `pk__in` / `meeting__in`: on PostgreSQL one array
+    parameter unnested (one parameter the planner sizes, not thousands), elsewhere the list itself.
+    Anything that is not a list (a subquery) is returned as it is."""
+    if isinstance(ids, list) and connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
 
 
 # -- the flags: the public rule's own QuerySets decide ----------------------------------------

@@ -15,7 +15,6 @@ from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters.widgets import SuffixedMultiWidget
@@ -337,7 +336,7 @@ class MeetingFilter(PartnershipFilterSet):
         if ids is None:
             return self.qs
         # One array parameter, not one per id: the plan probes each meeting's links by index.
-        return Meeting.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+        return Meeting.objects.filter(pk__in=facets.among(ids, self.queryset.db))
 
     def filter_area(self, queryset, name, areas):
         # The meetings in an area's subtree are kept on write too (FacetRoot): one index probe per meeting.

@@ -72,7 +72,7 @@ def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[i
     """{pillar pk: {year: meetings that discussed the pillar or an area below it}} in one query."""
     if not pillars:
         return {}
-    among = meeting_ids if meeting_ids is not None else meetings.order_by().values("pk")
+    among = facets.among(meeting_ids, meetings.db) if meeting_ids is not None else meetings.order_by().values("pk")
     pillar_of = Case(
         *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
     )
@@ -98,7 +98,10 @@ def year_chart(filterset, *, split_by_pillar: bool = True, meeting_ids=None) -> 
     discuss several pillars, so the bands are side by side, not stacked). `meeting_ids`, when
     given, are the filter's meetings already read (record_meeting_ids).
     """
-    meetings = filterset.result_meetings() if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
+    if meeting_ids is None:
+        meetings = filterset.result_meetings()
+    else:
+        meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
     # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
     stored = filterset.stored_counts() if meeting_ids is None else None
     totals = stored.per_year() if stored is not None else per_year(meetings)
@@ -142,7 +145,7 @@ def career(official, posts, *, today: datetime.date | None = None, meeting_ids=N
     today = today or datetime.date.today()
     if meeting_ids is None:
         meeting_ids = Participation.objects.public().filter(official=official).values("meeting_id")
-    meetings = per_year(Meeting.objects.filter(pk__in=meeting_ids))
+    meetings = per_year(Meeting.objects.filter(pk__in=facets.among(meeting_ids)))
     rows = []
     for post in posts:
         rows.append(
@@ -171,19 +174,19 @@ def met_with(*, official=None, organisation=None, meeting_ids=None) -> list[tupl
     meetings, with the count and a link to the meetings in common (two queries). `meeting_ids`, when
     given, are those meetings already read (record_meeting_ids)."""
     meetings = Meeting.objects.public()
+    # The links' kept flags where they are current: the same rows as public(), without its joins.
+    people, organisations = (facets.public_links(model) for model in (Participation, MeetingOrganisation))
     if official is not None:
         meetings = meetings.filter(pk__in=Participation.objects.public().filter(official=official).values("meeting"))
         own = {"official": official.slug}
-        people = Participation.objects.public().exclude(official=official)
-        organisations = MeetingOrganisation.objects.public()
+        people = people.exclude(official=official)
     else:
         meetings = meetings.filter(
             pk__in=MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
         )
         own = {"organisation": organisation.slug}
-        people = Participation.objects.public()
-        organisations = MeetingOrganisation.objects.public().exclude(organisation=organisation)
-    ids = meetings.order_by().values("pk") if meeting_ids is None else meeting_ids
+        organisations = organisations.exclude(organisation=organisation)
+    ids = meetings.order_by().values("pk") if meeting_ids is None else facets.among(meeting_ids)
     people = (
         people.filter(meeting__in=ids)
         .values(pk=F("official_id"), slug=F("official__slug"), name=F("official__name"))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from . import pictures, versions
+from . import facets, pictures, versions
 from .dataset import dataset_json, dump_dataset
 from .models import (
     Agreement,
@@ -194,9 +194,10 @@ def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
 def official_page(slug: str) -> dict:
     official = get_object_or_404(Official.objects.public(), slug=slug)
     # The official's public meetings, read once for the list and the pictures; the latest are
-    # chosen among them by date before their participations are read.
-    meeting_ids = pictures.record_meeting_ids(Participation.objects.public().filter(official=official))
-    latest = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
+    # chosen among them by date before their participations are read. The links' kept flags say
+    # which are public (the rule's own answer, without its joins: decision 0015).
+    meeting_ids = pictures.record_meeting_ids(facets.public_links(Participation).filter(official=official))
+    latest = list(Meeting.objects.filter(pk__in=facets.among(meeting_ids)).values_list("pk", flat=True)[:DETAIL_LIMIT])
     links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
     participations = _latest_links(links)
     depends_on = {versions.key(official)} | _shown(participations)
@@ -223,8 +224,9 @@ def _only_public(records: list) -> list:
 
 def organisation_page(slug: str) -> dict:
     organisation = get_object_or_404(organisations(), slug=slug)
-    meeting_ids = pictures.record_meeting_ids(MeetingOrganisation.objects.public().filter(organisation=organisation))
-    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=meeting_ids)[:DETAIL_LIMIT])
+    links = facets.public_links(MeetingOrganisation).filter(organisation=organisation)
+    meeting_ids = pictures.record_meeting_ids(links)
+    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=facets.among(meeting_ids))[:DETAIL_LIMIT])
     relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
     agreements = list(organisation.agreements.public())
     depends_on = versions.keys([organisation, *shown_meetings, *agreements])
