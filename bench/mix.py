@@ -176,9 +176,10 @@ class EditorLog:
 def _edited(name: str, value: str) -> str:
     """The field's value, changed and changed back on the next save of the same meeting."""
     if name == "date":
-        day = datetime.date.fromisoformat(value)
-        other = day + datetime.timedelta(days=1 if day.day < 28 else -1)
-        return other.isoformat()
+        # As the admin's date input writes it (the site's DATE_INPUT_FORMATS: day first, or ISO).
+        shape = "%Y-%m-%d" if "-" in value else "%d/%m/%Y"
+        day = datetime.datetime.strptime(value, shape).date()
+        return (day + datetime.timedelta(days=1 if day.day < 28 else -1)).strftime(shape)
     marker = " (edited in the benchmark)"
     return value[: -len(marker)] if value.endswith(marker) else value + marker
 

@@ -1,12 +1,17 @@
 """Caching that stays honest: every cached value is keyed by a generation that a write to a
 knowledge-base record moves on, so an editor's save is seen on the next request.
 
-Two generations. `generation()` moves on with every write: whole pages and search results are
-keyed by it. `facts_generation()` moves on with every write except a save that changes only
-fields no list's parts read (a model's `outside_list_parts`: a meeting's title and summary,
-a release's text): what lists count, filter, order and label (partnership/lists.py), facet
-counts, the home page's counts and the area trees are keyed by it. So an editor correcting a
-summary re-renders each list around its cached parts, not its facets from scratch.
+Three generations, from the broadest to the narrowest:
+
+- `generation()` moves on with every write: whole pages and search results are keyed by it.
+- `facts_generation()` moves on with every write except a save that changes only fields no
+  list's parts read (a model's `outside_list_parts`: a meeting's title and summary, a release's
+  text): the other lists' parts, the home page's counts, the area trees and the pictures are
+  keyed by it. So an editor correcting a summary re-renders each list around its kept parts.
+- `records_generation()` moves on with every write but those, and but a write to a meeting or
+  one of its links: the meetings list's parts are keyed by it and kept while the scope token of
+  their filters is unchanged (partnership/scopes.py). So a meeting's new date rebuilds the lists
+  filtered by what it is linked to (and the unfiltered list), not every area's and official's.
 
 Django's cache framework, shared by every worker in production so a save in one worker
 invalidates all: Redis when REDIS_URL is set, the database otherwise (settings.CACHES refuses
@@ -26,10 +31,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_mi
 from django.http import HttpResponse
 from django.utils import timezone
 
-from . import versions
+from . import scopes, versions
 
 GENERATION_KEY = "partnership:generation"
 FACTS_GENERATION_KEY = "partnership:facts-generation"
+RECORDS_GENERATION_KEY = "partnership:records-generation"
 
 
 def generation() -> int:
@@ -41,6 +47,12 @@ def facts_generation() -> int:
     """The current generation of what lists count, filter, order and label: every write but one
     that changes only fields outside the lists' parts moves it on."""
     return _read(FACTS_GENERATION_KEY)
+
+
+def records_generation() -> int:
+    """The current generation of everything but meetings and their links (names, the area tree,
+    releases): what a meetings list's parts are keyed by, beside their scope token (scopes.py)."""
+    return _read(RECORDS_GENERATION_KEY)
 
 
 def _read(name: str) -> int:
@@ -57,10 +69,12 @@ def invalidate() -> None:
     versions.forget_all()
 
 
-def _next_generation(*, facts: bool = True) -> None:
-    """Move on to a new generation: every value cached before is no longer read (with facts, the
-    lists' parts too)."""
-    for name in (GENERATION_KEY, FACTS_GENERATION_KEY) if facts else (GENERATION_KEY,):
+ALL_GENERATIONS = (GENERATION_KEY, FACTS_GENERATION_KEY, RECORDS_GENERATION_KEY)
+
+
+def _next_generation(names: tuple[str, ...] = ALL_GENERATIONS) -> None:
+    """Move the given generations on (by default all): every value cached under them is no longer read."""
+    for name in names:
         try:
             cache.incr(name)
         except ValueError:
@@ -80,6 +94,23 @@ def cached(key: str, compute: Callable[[], Any], timeout: int | None = None, *, 
     if value is None:
         value = compute()
         cache.set(full_key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
+    return value
+
+
+def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> Any:
+    """compute()'s value, kept under the records' generation and served while the scope token it
+    depends on is what it was before compute() read the data (scopes.py).
+
+    compute() returns (value, token name, token value read before the data).
+    """
+    full_key = f"partnership:r{records_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    hit = cache.get(full_key)
+    if hit is not None:
+        value, name, seen = hit
+        if scopes.seen(name) == seen:
+            return value
+    value, name, seen = compute()
+    cache.set(full_key, (value, name, seen), settings.CACHE_TIMEOUT)
     return value
 
 
@@ -204,11 +235,20 @@ def _facts_unchanged(instance, created: bool) -> bool:
 def _on_write(sender, signal=None, instance=None, created=False, **kwargs):
     if not _ours(sender):
         return
-    facts = not (signal is post_save and _facts_unchanged(instance, created))
+    if signal is post_save and _facts_unchanged(instance, created):
+        moved = (GENERATION_KEY,)
+    elif signal in (post_save, post_delete) and scopes.is_meeting_write(sender):
+        # A meeting or one of its links: the lists filtered by what it is linked to, not every list.
+        moved = (GENERATION_KEY, FACTS_GENERATION_KEY)
+        tokens = scopes.moved_by(instance)
+        versions.bump(tokens)
+        transaction.on_commit(lambda: versions.bump(tokens))
+    else:
+        moved = ALL_GENERATIONS
     # Now, for reads later in this transaction, and again after commit, so a request racing the
     # transaction cannot keep old data cached under the new generation.
-    _next_generation(facts=facts)
-    transaction.on_commit(lambda: _next_generation(facts=facts))
+    _next_generation(moved)
+    transaction.on_commit(lambda: _next_generation(moved))
 
 
 def _create_cache_table(sender, using, **kwargs):

@@ -22,8 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from . import pictures
-from .cache import cached
+from . import pictures, scopes
+from .cache import cached, cached_in_scope
 from .models import Agreement, Meeting, MeetingAgreement, Official, Organisation, Post, PressRelease
 from .pagination import MAX_PAGES
 
@@ -59,10 +59,13 @@ class Parts:
     sidebar: str = SIDEBAR
     summary: str = SUMMARY
     facets: bool = False  # facet counts and the year chart (the meetings list)
+    scoped: bool = False  # kept while the scope token of its filters is unchanged (partnership/scopes.py)
 
 
 FILTERED_LIST = Parts()
-MEETING_LIST = Parts(sidebar="includes/meeting_sidebar.html", summary="includes/meeting_summary.html", facets=True)
+MEETING_LIST = Parts(
+    sidebar="includes/meeting_sidebar.html", summary="includes/meeting_summary.html", facets=True, scoped=True
+)
 
 
 def filter_key(filterset_class, data) -> str:
@@ -80,7 +83,20 @@ def listing(request, filterset_class, make_filterset: Callable, parts: Parts, pe
     The FilterSet is made only to build it: binding one copies every filter, a cost a cached list skips.
     """
     key = f"list:{request.path}:{filterset_class.__name__}:{filter_key(filterset_class, request.GET)}"
-    return cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=not _sorted_by_text(request))
+    if _sorted_by_text(request):
+        return cached(key, lambda: _build(request, make_filterset(), parts, per_page))
+    if parts.scoped:
+        return cached_in_scope(key, lambda: _build_in_scope(request, make_filterset(), parts, per_page))
+    return cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=True)
+
+
+def _build_in_scope(request, filterset, parts: Parts, per_page: int) -> tuple[Listing, str, str]:
+    """The Listing, with the scope token its filters depend on, read before the data is."""
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset)
+    name = scopes.of_filters(filterset)
+    seen = scopes.seen(name)
+    return _build(request, filterset, parts, per_page), name, seen
 
 
 def _sorted_by_text(request) -> bool:

@@ -84,9 +84,14 @@ def _partnership_fks(model) -> list[models.ForeignKey]:
 
 
 def meeting_neighbours(meeting_ids: Iterable[int]) -> set[str]:
-    """Every record linked to the meetings, public or not (one query): the officials and the posts
-    they held, organisations, areas, agreements (of the meetings and their outcomes), and the
-    releases the links cite."""
+    """The version keys of every record linked to the meetings (meeting_links)."""
+    return {key(kind, pk) for kind, pk in meeting_links(meeting_ids)}
+
+
+def meeting_links(meeting_ids: Iterable[int]) -> set[tuple[str, int]]:
+    """(model name, pk) of every record linked to the meetings, public or not (one query): the
+    officials and the posts they held, organisations, areas, agreements (of the meetings and their
+    outcomes), and the releases the links cite."""
     meeting_ids = list(set(meeting_ids))
     if not meeting_ids:
         return set()
@@ -115,8 +120,7 @@ def meeting_neighbours(meeting_ids: Iterable[int]) -> set[str]:
     ]
     parts += [column(model, "pressrelease", "source_id", **at) for model in (Participation, MeetingOrganisation)]
     parts += [column(model, "pressrelease", "source_id", **at) for model in (MeetingArea, MeetingAgreement, Outcome)]
-    rows = parts[0].union(*parts[1:])
-    return {key(kind, pk) for kind, pk in rows}
+    return set(parts[0].union(*parts[1:]))
 
 
 def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:

@@ -218,3 +218,69 @@ def test_a_corrected_release_text_keeps_the_lists_parts_and_unpublishing_it_does
     release.status = "draft"
     release.save()
     assert "Meeting on haze" not in client.get("/meetings/").text
+
+
+# -- a meeting's write reaches the lists filtered by what it is linked to, and only those ----------
+
+
+def _kept(client, path: str) -> bool:
+    """Whether the list's parts were served as kept: only its rows are read."""
+    status, _text, queries = _read(client, path)
+    assert status == 200, path
+    return len(_record_reads(queries)) == 1
+
+
+def test_a_meetings_new_date_reaches_the_lists_of_its_areas_above_it_and_years_and_no_other(client, settings):
+    settings.PAGE_CACHE = False
+    pillar = factories.area(name="Security pillar")
+    topic = factories.area(name="Haze", parent=pillar)
+    elsewhere = factories.area(name="Fisheries")
+    moved = factories.meeting(title="Meeting on haze", areas=[topic], date=datetime.date(2015, 6, 1))
+    factories.meeting(title="Meeting on fish", areas=[elsewhere], date=datetime.date(2015, 6, 2))
+    paths = [f"/meetings/?area={a.slug}" for a in (pillar, topic, elsewhere)] + ["/meetings/?year=2016", "/meetings/"]
+    for path in [*paths, "/meetings/?year=2015"]:
+        client.get(path)
+    moved.date = datetime.date(2016, 1, 5)
+    moved.save()
+    assert _kept(client, f"/meetings/?area={elsewhere.slug}")
+    for path in paths[:2] + paths[3:]:
+        assert not _kept(client, path), path
+        assert "Meeting on haze" in client.get(path).text
+        assert "2016" in client.get(path).text
+    assert "Meeting on haze" not in client.get("/meetings/?year=2015").text
+
+
+def test_a_participation_moved_to_another_official_reaches_both_officials_lists(client, settings):
+    """The hard case: two people sharing a surname, and a link corrected from one to the other."""
+    settings.PAGE_CACHE = False
+    meeting = factories.meeting(title="Meeting on haze")
+    wrong, right = factories.official(name="Maria Santos"), factories.official(name="Jose Santos")
+    bystander = factories.official(name="Ana Reyes")
+    factories.meeting(title="Meeting on fish").participations.create(official=bystander)
+    link = meeting.participations.create(official=wrong)
+    for person in (wrong, right, bystander):
+        client.get(f"/meetings/?official={person.slug}")
+    link.official = right
+    link.save()
+    assert "Meeting on haze" not in client.get(f"/meetings/?official={wrong.slug}").text
+    assert "Meeting on haze" in client.get(f"/meetings/?official={right.slug}").text
+    assert _kept(client, f"/meetings/?official={bystander.slug}")
+
+
+def test_a_deleted_meeting_and_a_published_draft_link_reach_the_area_list(client, settings):
+    from partnership import services
+    from partnership.models import MeetingArea, ReleaseStatus
+
+    settings.PAGE_CACHE = False
+    area = factories.area(name="Haze")
+    gone = factories.meeting(title="Meeting to delete", areas=[area])
+    later = factories.meeting(title="Meeting with a draft area")
+    draft = factories.release(status=ReleaseStatus.DRAFT)
+    MeetingArea.objects.create(meeting=later, area=area, source=draft, source_paragraph=1)
+    path = f"/meetings/?area={area.slug}"
+    text = client.get(path).text
+    assert "Meeting to delete" in text and "Meeting with a draft area" not in text
+    gone.delete()
+    assert "Meeting to delete" not in client.get(path).text
+    services.releases_set_status(releases=[draft], status=ReleaseStatus.PUBLISHED)
+    assert "Meeting with a draft area" in client.get(path).text
