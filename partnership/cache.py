@@ -155,12 +155,23 @@ def cached_record_page(view):
     form, no cookie), so staff and editors get it too. It is keyed by address without the query
     string (no record page reads one) and by today's date (the footer and "cite this" print it).
     """
+    return _cached_by_versions(view, with_query=False)
 
+
+def cached_list_page(view):
+    """cached_record_page for a list: keyed by its query string too, and kept while its parts' keys
+    (a generation, a scope token) and the versions of the records in its rows are unchanged. So a
+    corrected summary or title re-renders only the list pages showing that meeting as a row."""
+    return _cached_by_versions(view, with_query=True)
+
+
+def _cached_by_versions(view, *, with_query: bool):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE or request.method != "GET":
             return view(request, *args, **kwargs)
-        address = f"{request.scheme}://{request.get_host()}{request.path}|{timezone.localdate().isoformat()}"
+        path = request.get_full_path() if with_query else request.path
+        address = f"{request.scheme}://{request.get_host()}{path}|{timezone.localdate().isoformat()}"
         key = f"partnership:record-page:{hashlib.sha256(address.encode()).hexdigest()}"
         # One round trip: the page and the versions it depended on when this process last saw it.
         guess = _dependencies_seen.get(key, ())

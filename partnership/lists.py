@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from . import pictures, scopes
-from .cache import cached, cached_in_scope
+from .cache import FACTS_GENERATION_KEY, GENERATION_KEY, RECORDS_GENERATION_KEY, cached, cached_in_scope
 from .models import Agreement, Meeting, MeetingAgreement, Official, Organisation, Post, PressRelease
 from .pagination import MAX_PAGES
 
@@ -50,6 +50,9 @@ class Listing:
     keys: list  # primary keys of the offered pages' rows, in order
     sidebar: SafeString
     summary: SafeString
+    # What the parts stay valid by, for a page cached by versions (cache.cached_list_page): the
+    # cache keys of a generation, and of a scope token when there is one.
+    depends_on: tuple = ()
 
 
 @dataclass
@@ -84,10 +87,14 @@ def listing(request, filterset_class, make_filterset: Callable, parts: Parts, pe
     """
     key = f"list:{request.path}:{filterset_class.__name__}:{filter_key(filterset_class, request.GET)}"
     if _sorted_by_text(request):
-        return cached(key, lambda: _build(request, make_filterset(), parts, per_page))
-    if parts.scoped:
-        return cached_in_scope(key, lambda: _build_in_scope(request, make_filterset(), parts, per_page))
-    return cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=True)
+        built = cached(key, lambda: _build(request, make_filterset(), parts, per_page))
+        built.depends_on = (GENERATION_KEY,)
+    elif parts.scoped:
+        built = cached_in_scope(key, lambda: _build_in_scope(request, make_filterset(), parts, per_page))
+    else:
+        built = cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=True)
+        built.depends_on = (FACTS_GENERATION_KEY,)
+    return built
 
 
 def _build_in_scope(request, filterset, parts: Parts, per_page: int) -> tuple[Listing, str, str]:
@@ -96,7 +103,9 @@ def _build_in_scope(request, filterset, parts: Parts, per_page: int) -> tuple[Li
         raise InvalidFilters(filterset)
     name = scopes.of_filters(filterset)
     seen = scopes.seen(name)
-    return _build(request, filterset, parts, per_page), name, seen
+    built = _build(request, filterset, parts, per_page)
+    built.depends_on = (RECORDS_GENERATION_KEY, name)
+    return built, name, seen
 
 
 def _sorted_by_text(request) -> bool:

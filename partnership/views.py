@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from . import lists, pictures, search, selectors, thesaurus, versions
-from .cache import cached, cached_page, cached_record_page, shared_page
+from .cache import cached, cached_list_page, cached_page, cached_record_page, shared_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
@@ -85,7 +85,11 @@ def _list(request, *, template, filterset_class, queryset, rows, parts=lists.FIL
         sidebar=sidebar,
         summary=summary,
     )
-    return render(request, template, context, status=400 if errors else 200)
+    response = render(request, template, context, status=400 if errors else 200)
+    if not errors:
+        # For cached_list_page: the parts' keys and the versions of the records shown as rows.
+        response.depends_on = {*listed.depends_on, *versions.keys(page.object_list)}
+    return response
 
 
 @cached_page
@@ -99,7 +103,7 @@ def home(request):
     return render(request, "partnership/home.html", context)
 
 
-@shared_page
+@cached_list_page
 def meeting_list(request):
     return _list(
         request,

@@ -58,13 +58,23 @@ def test_staff_read_the_page_a_visitor_stored_without_rendering_it(client, staff
     assert queries == []
 
 
-def test_a_page_rendered_for_staff_is_not_stored_for_visitors(client, staff_client, settings):
+def test_a_list_rendered_for_staff_is_kept_for_visitors_only_where_it_is_kept_by_versions(
+    client, staff_client, settings
+):
+    """The meetings list is kept as a record page is (it holds nothing personal), so a page rendered
+    for an editor is the page a visitor then reads; the other lists are still stored only from
+    visitors' requests."""
     settings.PAGE_CACHE = True
     factories.meeting(title="Meeting on haze")
-    staff_client.get("/meetings/")
+    factories.official(name="Maria Santos")
+    rendered_for_staff = staff_client.get("/meetings/").text
     _status, text, queries = _read(client, "/meetings/")
-    assert "Meeting on haze" in text
-    assert [sql for sql in queries if "partnership_meeting" in sql]
+    assert text == rendered_for_staff and "Meeting on haze" in text
+    assert not _record_reads(queries)
+    staff_client.get("/officials/")
+    _status, text, queries = _read(client, "/officials/")
+    assert "Maria Santos" in text
+    assert _record_reads(queries)
 
 
 def test_lists_read_their_rows_only_once_their_parts_are_cached_and_the_same_at_10_and_300_meetings(client, settings):
@@ -284,3 +294,21 @@ def test_a_deleted_meeting_and_a_published_draft_link_reach_the_area_list(client
     assert "Meeting to delete" not in client.get(path).text
     services.releases_set_status(releases=[draft], status=ReleaseStatus.PUBLISHED)
     assert "Meeting with a draft area" in client.get(path).text
+
+
+def test_a_corrected_title_re_renders_only_the_meetings_list_pages_showing_that_meeting(client, settings):
+    """Whole list pages are kept by the versions of their rows too: a renamed meeting re-renders the
+    pages that show it, while another area's list is served without reading anything."""
+    settings.PAGE_CACHE = True
+    haze, fish = factories.area(name="Haze"), factories.area(name="Fisheries")
+    meeting = factories.meeting(title="Meeting on haze", areas=[haze])
+    factories.meeting(title="Meeting on fish", areas=[fish])
+    for path in (f"/meetings/?area={haze.slug}", f"/meetings/?area={fish.slug}", "/meetings/"):
+        client.get(path)
+    meeting.title = "Meeting on transboundary haze"
+    meeting.save()
+    status, text, queries = _read(client, f"/meetings/?area={fish.slug}")
+    assert status == 200 and "Meeting on fish" in text
+    assert queries == []
+    for path in (f"/meetings/?area={haze.slug}", "/meetings/"):
+        assert "Meeting on transboundary haze" in client.get(path).text, path
