@@ -248,7 +248,7 @@ def _on_write(sender, signal=None, instance=None, created=False, **kwargs):
         return
     if signal is post_save and _facts_unchanged(instance, created):
         moved = (GENERATION_KEY,)
-    elif signal in (post_save, post_delete) and scopes.is_meeting_write(sender):
+    elif signal in (post_save, post_delete) and scopes.is_meeting_write(instance):
         # A meeting or one of its links: the lists filtered by what it is linked to, not every list.
         moved = (GENERATION_KEY, FACTS_GENERATION_KEY)
         tokens = scopes.moved_by(instance)

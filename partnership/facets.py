@@ -457,7 +457,7 @@ def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALI
 RECORDS = tuple(LINK_OF_RECORD)
 
 
-def _record_fields(model) -> list[tuple[str, type]]:
+def record_fields(model) -> list[tuple[str, type]]:
     """The fields of a fact naming records whose public state can depend on it (records with a first release)."""
     found = []
     for name in getattr(model, "hangs_on", ()):
@@ -478,7 +478,7 @@ def _before_save(sender, instance, raw=False, using=None, **kwargs):
 
 
 def _watched(model) -> list[str]:
-    fields = [name for name, _ in _record_fields(model)]
+    fields = [name for name, _ in record_fields(model)]
     if model in RECORDS:
         fields.append(f"{model.first_seen_field}_id")
     if model is CooperationArea:
@@ -490,7 +490,7 @@ def _watched(model) -> list[str]:
 
 def _attested_records(sync: Sync, sender, instance, before) -> None:
     """A fact with its own source attests the records it names: they may have become public, or stopped."""
-    for field, record_model in _record_fields(sender):
+    for field, record_model in record_fields(sender):
         ids = {getattr(instance, field)} | ({before[field]} if before else set())
         first_seen = f"{record_model.first_seen_field}__isnull"
         records = record_model._default_manager.using(sync.using)
@@ -572,7 +572,7 @@ def _rebuild_if_stale(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 
 def _watched_models() -> list[type]:
     models = [Meeting, PressRelease, *LINKS, *RECORDS]
-    models += [model for model in Sourced.__subclasses__() if model not in models and _record_fields(model)]
+    models += [model for model in Sourced.__subclasses__() if model not in models and record_fields(model)]
     return list(dict.fromkeys(models))
 
 

@@ -54,8 +54,27 @@ def of_filters(filterset) -> str:
     return MEETINGS
 
 
-def is_meeting_write(model) -> bool:
-    return model._meta.app_label == "partnership" and model._meta.model_name in MEETING_MODELS
+def is_meeting_write(instance) -> bool:
+    """Whether a write of instance can change only the lists its meeting is in: a meeting or one of
+    its links, naming no record still waiting for its first release. A fact can make such a record
+    public (it attests it), and with it that record's links in other meetings: that write, like a
+    release published, changes lists anywhere, and moves the records' generation instead."""
+    model = type(instance)
+    if not (model._meta.app_label == "partnership" and model._meta.model_name in MEETING_MODELS):
+        return False
+    from .facets import record_fields
+    from .models import ReleaseStatus
+
+    before = getattr(instance, "_versions_before", None) or {}
+    for field, record_model in record_fields(model):
+        ids = {pk for pk in (getattr(instance, field), before.get(field)) if pk is not None}
+        first_seen = record_model.first_seen_field
+        waiting = record_model._base_manager.filter(pk__in=ids, **{f"{first_seen}__isnull": False}).exclude(
+            **{f"{first_seen}__status": ReleaseStatus.PUBLISHED}
+        )
+        if ids and waiting.exists():
+            return False
+    return True
 
 
 def moved_by(instance) -> set[str]:

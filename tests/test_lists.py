@@ -312,3 +312,21 @@ def test_a_corrected_title_re_renders_only_the_meetings_list_pages_showing_that_
     assert queries == []
     for path in (f"/meetings/?area={haze.slug}", "/meetings/"):
         assert "Meeting on transboundary haze" in client.get(path).text, path
+
+
+def test_a_fact_that_makes_a_person_public_reaches_the_lists_of_their_other_meetings(client, settings):
+    """The hard case of the scope rule: a participation with its own published source attests an
+    official first seen in a draft release, which makes their links in other meetings public too:
+    the lists of those other meetings count them on the next request."""
+    from partnership.models import ReleaseStatus
+
+    settings.PAGE_CACHE = False
+    embargoed = factories.release(status=ReleaseStatus.DRAFT)
+    person = factories.official(name="Maria Santos", first_seen=embargoed)
+    other_area = factories.area(name="Fisheries")
+    factories.meeting(title="Meeting on fish", areas=[other_area]).participations.create(official=person)
+    attesting, published = factories.meeting(title="Meeting on haze"), factories.release()
+    path = f"/meetings/?area={other_area.slug}"
+    assert "Maria Santos" not in client.get(path).text
+    attesting.participations.create(official=person, source=published, source_paragraph=1)
+    assert "Maria Santos" in client.get(path).text
