@@ -81,14 +81,17 @@ def _next_generation(names: tuple[str, ...] = ALL_GENERATIONS) -> None:
             cache.set(name, 2, timeout=None)
 
 
-def cached(key: str, compute: Callable[[], Any], timeout: int | None = None, *, facts: bool = False) -> Any:
+def cached(
+    key: str, compute: Callable[[], Any], timeout: int | None = None, *, facts: bool = False, records: bool = False
+) -> Any:
     """compute(), kept in the cache for this generation of the data; with facts, for this
-    generation of the facts (for values no field outside the lists' parts goes into).
+    generation of the facts (for values no field outside the lists' parts goes into); with records,
+    for this generation of the records (for values no meeting and no link of one goes into).
 
     The key is hashed: it carries a visitor's query string, which may be long or odd, and
     cache backends limit keys (memcached to 250 printable characters).
     """
-    kept = f"f{facts_generation()}" if facts else f"g{generation()}"
+    kept = f"r{records_generation()}" if records else f"f{facts_generation()}" if facts else f"g{generation()}"
     full_key = f"partnership:{kept}:{hashlib.sha256(key.encode()).hexdigest()}"
     value = cache.get(full_key)
     if value is None:

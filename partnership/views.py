@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from . import lists, pictures, search, selectors, thesaurus, versions
-from .cache import cached, cached_list_page, cached_page, cached_record_page, shared_page
+from .cache import FACTS_GENERATION_KEY, cached, cached_list_page, cached_page, cached_record_page, shared_page
 from .filters import AgreementFilter, MeetingFilter, OfficialFilter, OrganisationFilter, PressReleaseFilter
 from .kinds import CHOICES, KINDS
 from .models import CooperationArea
@@ -92,15 +92,23 @@ def _list(request, *, template, filterset_class, queryset, rows, parts=lists.FIL
     return response
 
 
-@cached_page
+@cached_record_page
 def home(request):
+    """Kept as a record page is: while the facts and the latest meetings shown are unchanged."""
+    latest = list(selectors.meetings()[:5])
     context = {
-        # Exact counts and the area tree, cached until an editor saves (partnership/cache.py).
-        "counts": cached("home:counts", selectors.home_counts, facts=True),
-        "meetings": selectors.meetings()[:5],
-        "area_tree": cached("home:area-tree", lambda: list(CooperationArea.objects.public().tree()), facts=True),
+        "counts": selectors.home_counts(),
+        "meetings": latest,
+        # The tree without counts: which areas are public changes only with the records (cache.py).
+        "area_tree": cached(
+            "home:area-tree-html",
+            lambda: render_to_string("includes/area_tree.html", {"nodes": CooperationArea.objects.public().tree()}),
+            records=True,
+        ),
     }
-    return render(request, "partnership/home.html", context)
+    return _record_page(
+        request, "partnership/home.html", {**context, "depends_on": {FACTS_GENERATION_KEY, *versions.keys(latest)}}
+    )
 
 
 @cached_list_page
@@ -348,7 +356,7 @@ def meeting_map(request):
 @cached_page
 def about(request):
     context = {
-        "counts": cached("home:counts", selectors.home_counts, facts=True),
+        "counts": selectors.home_counts(),
         "licence_name": settings.DATA_LICENCE_NAME,
         "licence_url": settings.DATA_LICENCE_URL,
     }

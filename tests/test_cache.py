@@ -1,6 +1,8 @@
+import datetime
+
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from partnership import cache as partnership_cache
@@ -42,15 +44,47 @@ def test_the_baseline_view_needs_no_database():
 @pytest.mark.django_db
 def test_pages_are_cached_for_anonymous_visitors_only(client, django_user_model, django_assert_num_queries):
     """A second anonymous visit reads nothing from the database; a signed-in editor gets a freshly rendered
-    home page (the lists, the same for everyone, are read from the cache: tests/test_lists.py)."""
+    about page (the lists and the home page, the same for everyone, are read from the cache)."""
     factories.meeting(title="Meeting on haze")
-    assert client.get("/").status_code == 200
+    assert client.get("/about/").status_code == 200
     with django_assert_num_queries(0):
-        assert "Meeting on haze" in client.get("/").text
+        assert client.get("/about/").status_code == 200
     client.force_login(django_user_model.objects.create_user("editor", password="pw"))
     with CaptureQueriesContext(connection) as queries:
-        assert "Meeting on haze" in client.get("/").text
-    assert [query for query in queries if "partnership_meeting" in query["sql"]]
+        assert client.get("/about/").status_code == 200
+    assert queries
+
+
+@pytest.mark.django_db
+def test_the_home_page_is_kept_until_its_facts_or_the_meetings_it_shows_change(client, django_user_model):
+    """Served to visitors and editors alike without a database read; a new title of a meeting it shows,
+    or a new meeting, is there on the next request, a corrected summary of one it does not show is not
+    a reason to render it again."""
+    factories.area(name="Haze")
+    older = factories.meeting(title="An old meeting", date=datetime.date(2001, 1, 1))
+    shown = [factories.meeting(title=f"Meeting {n}", date=datetime.date(2015, 6, n)) for n in range(1, 6)]
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_user("editor", password="pw"))
+    assert "Meeting 5" in client.get("/").text
+    older.summary = "Corrected."
+    older.save()
+    for reader in (client, editor):
+        with CaptureQueriesContext(connection) as queries:
+            assert "Meeting 5" in reader.get("/").text
+        assert not [query for query in queries if "partnership_" in query["sql"]]
+    shown[0].title = "Meeting on transboundary haze"
+    shown[0].save()
+    assert "Meeting on transboundary haze" in editor.get("/").text
+    factories.meeting(title="The newest meeting", date=datetime.date(2016, 1, 1))
+    assert "The newest meeting" in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_the_home_page_tree_does_not_say_an_area_has_no_meetings(client, seeded):
+    """The tree on the home page lists the areas without counts (the areas page counts them)."""
+    text = client.get("/").text
+    assert "no meetings yet" not in text
+    assert 'href="/areas/' in text
 
 
 @pytest.mark.django_db
