@@ -5,12 +5,12 @@ Each area is a SKOS concept: `name` is its preferred label, `aliases` its altern
 JSON-LD, so escaping and syntax are a well-tested library's job, not ours.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from .models import CooperationArea, Meeting, MeetingArea
+from . import facets
+from .models import CooperationArea, MeetingArea
 
 FORMATS = {
     "ttl": ("turtle", "text/turtle; charset=utf-8"),
@@ -19,24 +19,23 @@ FORMATS = {
 SCHEME_TITLE = "ASEAN–UN cooperation areas"
 
 
-def areas_with_meeting_counts():
-    """Public areas, each with the number of public meetings linked to it directly (one query)."""
-    links = (
-        MeetingArea.objects.public()
-        .filter(area=OuterRef("pk"), meeting__in=Meeting.objects.public())
-        .order_by()
-        .values("area")
-        .annotate(count=Count("meeting", distinct=True))
-        .values("count")
-    )
-    return CooperationArea.objects.public().annotate(
-        meeting_count=Coalesce(Subquery(links, output_field=IntegerField()), 0)
-    )
-
-
 def area_tree():
-    """The vocabulary as nested (area, children) pairs, each area with its meeting count."""
-    return areas_with_meeting_counts().tree()
+    """The vocabulary as nested (area, children) pairs, each area with `meeting_count`, the public
+    meetings linked to it directly.
+
+    One GROUP BY over the public links (by their kept flags: a public link is one of a public
+    meeting, and a meeting links an area once), where a correlated COUNT(DISTINCT) per area
+    through the rule's joins took 21 s at 200,000 meetings.
+    """
+    links = facets.public_links(MeetingArea).order_by()
+    counts = dict(links.values("area").annotate(n=Count("meeting_id")).values_list("area", "n"))
+    nodes = CooperationArea.objects.public().tree()
+    stack = list(nodes)
+    while stack:
+        area, children = stack.pop()
+        area.meeting_count = counts.get(area.pk, 0)
+        stack.extend(children)
+    return nodes
 
 
 def skos_graph(base_url: str) -> Graph:

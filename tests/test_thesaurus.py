@@ -46,6 +46,22 @@ def test_areas_page_shows_which_areas_have_no_meetings(seeded, client):
     assert "1 meeting<" in maritime[: maritime.index("</li>")]
 
 
+def test_areas_page_counts_only_public_meetings_through_public_links(db, client):
+    """The hard cases: a draft area link on a published meeting, a published link on a draft meeting,
+    and a meeting linked to the area and to one below it (counted at each, once)."""
+    pillar = factories.area(name="Security pillar")
+    topic = factories.area(name="Haze", parent=pillar)
+    draft = factories.release(status=models.ReleaseStatus.DRAFT)
+    factories.meeting(title="Counted", areas=[pillar, topic])
+    hidden_link = factories.meeting(title="Draft link")
+    models.MeetingArea.objects.create(meeting=hidden_link, area=topic, source=draft, source_paragraph=1)
+    factories.meeting(title="Draft meeting", areas=[topic], source=draft)
+    page = client.get(reverse("partnership:area-list")).content.decode()
+    for area in (pillar, topic):
+        item = page[page.index(f'href="{area.get_absolute_url()}"') :]
+        assert "1 meeting<" in item[: item.index("</span>") + 7], area
+
+
 def test_areas_page_links_the_skos_export(seeded, client):
     page = client.get(reverse("partnership:area-list")).content.decode()
     assert reverse("partnership:area-vocabulary", args=["ttl"]) in page
