@@ -87,14 +87,10 @@ def listing(request, filterset_class, make_filterset: Callable, parts: Parts, pe
     """
     key = f"list:{request.path}:{filterset_class.__name__}:{filter_key(filterset_class, request.GET)}"
     if _sorted_by_text(request):
-        built = cached(key, lambda: _build(request, make_filterset(), parts, per_page))
-        built.depends_on = (GENERATION_KEY,)
-    elif parts.scoped:
-        built = cached_in_scope(key, lambda: _build_in_scope(request, make_filterset(), parts, per_page))
-    else:
-        built = cached(key, lambda: _build(request, make_filterset(), parts, per_page), facts=True)
-        built.depends_on = (FACTS_GENERATION_KEY,)
-    return built
+        return cached(key, lambda: _build(request, make_filterset(), parts, per_page, (GENERATION_KEY,)))
+    if parts.scoped:
+        return cached_in_scope(key, lambda: _build_in_scope(request, make_filterset(), parts, per_page))
+    return cached(key, lambda: _build(request, make_filterset(), parts, per_page, (FACTS_GENERATION_KEY,)), facts=True)
 
 
 def _build_in_scope(request, filterset, parts: Parts, per_page: int) -> tuple[Listing, str, str]:
@@ -103,9 +99,7 @@ def _build_in_scope(request, filterset, parts: Parts, per_page: int) -> tuple[Li
         raise InvalidFilters(filterset)
     name = scopes.of_filters(filterset)
     seen = scopes.seen(name)
-    built = _build(request, filterset, parts, per_page)
-    built.depends_on = (RECORDS_GENERATION_KEY, name)
-    return built, name, seen
+    return _build(request, filterset, parts, per_page, (RECORDS_GENERATION_KEY, name)), name, seen
 
 
 def _sorted_by_text(request) -> bool:
@@ -114,7 +108,7 @@ def _sorted_by_text(request) -> bool:
     return any(field in value for value in request.GET.getlist("sort") for field in Meeting.outside_list_parts)
 
 
-def _build(request, filterset, parts: Parts, per_page: int) -> Listing:
+def _build(request, filterset, parts: Parts, per_page: int, depends_on: tuple) -> Listing:
     if not filterset.is_valid():
         raise InvalidFilters(filterset)
     rows = filterset.qs
@@ -132,6 +126,7 @@ def _build(request, filterset, parts: Parts, per_page: int) -> Listing:
         keys=ids[:shown] if ids is not None else list(rows.values_list("pk", flat=True)[:shown]),
         sidebar=render_to_string(parts.sidebar, context, request),
         summary=render_to_string(parts.summary, context, request),
+        depends_on=depends_on,
     )
 
 

@@ -365,6 +365,11 @@ class CooperationAreaQuerySet(RecordQuerySet):
         """Ids of the given areas and every area below them."""
         return subtree(self.children_map(), [root.pk if isinstance(root, models.Model) else root for root in roots])
 
+    def ancestor_ids(self, ids) -> set[int]:
+        """The given area ids and those of every area above them."""
+        parents = {child: [parent] for parent, children in self.children_map().items() if parent for child in children}
+        return subtree(parents, ids)
+
     def tree(self) -> list[tuple["CooperationArea", list]]:
         """Every area as nested (area, children) pairs, pillars first (one query)."""
         children: dict[int | None, list] = {}

@@ -16,7 +16,6 @@ no signal move every generation (cache.invalidate()). Tokens are versions' rando
 """
 
 import secrets
-from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.cache import cache
@@ -81,43 +80,21 @@ def moved_by(instance) -> set[str]:
     """The tokens a write of instance (a meeting or a link of one) moves: of every record linked to
     the meeting before and after, the areas above them, its years before and after, and MEETINGS."""
     before = getattr(instance, "_versions_before", None) or {}
-    Meeting = apps.get_model("partnership", "Meeting")
-    meeting_ids: set[int] = set()
+    Meeting, CooperationArea = (apps.get_model("partnership", name) for name in ("Meeting", "CooperationArea"))
     years: set[int] = set()
-    linked: set[tuple[str, int]] = set()
     if isinstance(instance, Meeting):
-        meeting_ids.add(instance.pk)
+        named = {"meeting": {instance.pk}}
         years |= {day.year for day in (instance.date, before.get("date")) if day is not None}
     else:
-        for field in instance._meta.concrete_fields:
-            if not (field.is_relation and field.many_to_one):
-                continue
-            kind = field.related_model._meta.model_name
-            for value in (getattr(instance, field.attname), before.get(field.attname)):
-                if value is None:
-                    continue
-                if kind == "meeting":
-                    meeting_ids.add(value)
-                else:
-                    linked.add((kind, value))
-    linked |= versions.meeting_links(meeting_ids)
+        named = versions.named_by(instance)
+    meeting_ids = named.pop("meeting", set())
+    linked = {(kind, pk) for kind, pks in named.items() for pk in pks} | versions.meeting_links(meeting_ids)
     years |= {day.year for day in Meeting._base_manager.filter(pk__in=meeting_ids).values_list("date", flat=True)}
-    kinds = set(RECORD_FILTERS.values())
     areas = {pk for kind, pk in linked if kind == "cooperationarea"}
-    linked |= {("cooperationarea", pk) for pk in _with_ancestors(areas)}
+    # A list filtered by an area holds the meetings below it too.
+    linked |= {("cooperationarea", pk) for pk in CooperationArea.objects.ancestor_ids(areas)}
+    kinds = set(RECORD_FILTERS.values())
     return {token(kind, pk) for kind, pk in linked if kind in kinds} | {token("year", y) for y in years} | {MEETINGS}
-
-
-def _with_ancestors(area_ids: Iterable[int]) -> set[int]:
-    """The areas and every area above them (a list filtered by an area holds the meetings below it)."""
-    CooperationArea = apps.get_model("partnership", "CooperationArea")
-    parent = dict(CooperationArea._base_manager.values_list("pk", "parent_id"))
-    found: set[int] = set()
-    for pk in area_ids:
-        while pk is not None and pk not in found:
-            found.add(pk)
-            pk = parent.get(pk)
-    return found
 
 
 def seen(name: str) -> str:

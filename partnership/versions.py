@@ -180,12 +180,15 @@ def _ours(model) -> bool:
     return model._meta.app_label == "partnership" and not model._meta.model_name.startswith("historical")
 
 
-def _fk_values(instance) -> dict[str, set]:
+def named_by(instance) -> dict[str, set]:
+    """{model name: pks} of the records a written row names through its foreign keys, after the
+    write and, for a save, before it (a link moved from one official to another names both)."""
+    before = getattr(instance, "_versions_before", None) or {}
     records: dict[str, set] = {}
     for field in _partnership_fks(type(instance)):
-        value = getattr(instance, field.attname)
-        if value is not None:
-            records.setdefault(field.related_model._meta.model_name, set()).add(value)
+        for value in (getattr(instance, field.attname), before.get(field.attname)):
+            if value is not None:
+                records.setdefault(field.related_model._meta.model_name, set()).add(value)
     return records
 
 
@@ -217,11 +220,7 @@ def _counted_the_same(instance, before: dict | None) -> bool:
 def _on_write(sender, instance, raw=False, **kwargs):
     if raw or not _ours(sender):
         return
-    named = _fk_values(instance)
-    for field in _partnership_fks(sender):
-        before = (getattr(instance, "_versions_before", None) or {}).get(field.attname)
-        if before is not None:
-            named.setdefault(field.related_model._meta.model_name, set()).add(before)
+    named = named_by(instance)
     before = getattr(instance, "_versions_before", None)
     quiet = _is_meeting(sender) and "created" in kwargs and _counted_the_same(instance, before)
     _bump_now_and_on_commit(affected({instance._meta.model_name: {instance.pk}}, named, neighbours=not quiet))
