@@ -117,6 +117,20 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
     return value
 
 
+def cached_for_record(record, part: str, compute: Callable[[], Any]) -> Any:
+    """compute(), a part of a record's page counted over its meetings (its latest meetings, its
+    pictures): kept under the records' generation while no meeting linked to the record is written,
+    by the record's scope token (scopes.py), which such a write replaces. So a corrected summary
+    elsewhere, or on a meeting it shows, re-renders its page without counting its meetings again."""
+    name = scopes.token(record._meta.model_name, record.pk)
+
+    def compute_in_scope():
+        seen = scopes.seen(name)  # before the data is read: a write meanwhile leaves it stale
+        return compute(), name, seen
+
+    return cached_in_scope(f"{part}:{name}", compute_in_scope)
+
+
 def cached_page(view):
     """Serve a public page from the cache for this generation of the data.
 

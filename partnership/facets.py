@@ -300,6 +300,10 @@ def mark_stale(reason: str, using: str = DEFAULT_DB_ALIAS) -> None:
 # -- reading --------------------------------------------------------------------------------------
 
 
+# The facets with a row per kind, year, city, area or pillar's year: a few hundred per scope.
+SMALL_FACETS = ("kind", "year", "city", "area", "pillar_year")
+
+
 class StoredCounts:
     """The counts kept for one list: all public meetings (scope 0) or one area's subtree."""
 
@@ -309,12 +313,11 @@ class StoredCounts:
 
     @cached_property
     def _rows(self) -> dict[str, dict[str, int]]:
-        # Every facet but the records' (which can be many): kinds, years, cities, areas, pillars' years.
+        # Every facet but the records' (which can be many), named: the index on (scope, facet) then
+        # reads only their few hundred rows, not an area's ten thousand officials' (40-70 ms at 200,000).
         found: dict[str, dict[str, int]] = {}
-        rows = FacetCount.objects.using(self.using).filter(scope=self.scope, n__gt=0)
-        for facet, key, n in rows.exclude(facet__in=["official", "organisation", "agreement"]).values_list(
-            "facet", "key", "n"
-        ):
+        rows = FacetCount.objects.using(self.using).filter(scope=self.scope, facet__in=SMALL_FACETS, n__gt=0)
+        for facet, key, n in rows.values_list("facet", "key", "n"):
             found.setdefault(facet, {})[key] = n
         return found
 

@@ -140,12 +140,15 @@ def record_meeting_ids(links):
     return ids if len(ids) <= RECORD_IDS_MAX else links.order_by().values("meeting_id")
 
 
-def career(official, posts, *, today: datetime.date | None = None, meeting_ids=None) -> charts.Timeline | None:
-    """An official's posts as spans, with their public meetings per year as marks (one query beside posts)."""
+def career(
+    official, posts, *, today: datetime.date | None = None, meetings_per_year: dict[int, int] | None = None
+) -> charts.Timeline | None:
+    """An official's posts as spans, with their public meetings per year as marks (one query beside
+    posts, none when the counts per year are given)."""
     today = today or datetime.date.today()
-    if meeting_ids is None:
+    if meetings_per_year is None:
         meeting_ids = Participation.objects.public().filter(official=official).values("meeting_id")
-    meetings = per_year(Meeting.objects.filter(pk__in=facets.among(meeting_ids)))
+        meetings_per_year = per_year(Meeting.objects.filter(pk__in=meeting_ids))
     rows = []
     for post in posts:
         rows.append(
@@ -163,7 +166,7 @@ def career(official, posts, *, today: datetime.date | None = None, meeting_ids=N
     rows.sort(key=lambda row: (row["start"] or datetime.date.min, row["label"]))
     return charts.timeline(
         rows,
-        meetings,
+        meetings_per_year,
         url_for_year=lambda year: meetings_url(official=official.slug, year=year),
         today=today,
     )

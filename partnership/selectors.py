@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import facets, pictures, versions
-from .cache import cached
+from .cache import cached, cached_for_record
 from .dataset import dataset_json, dump_dataset
 from .models import (
     Agreement,
@@ -207,25 +207,55 @@ def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
     return keys
 
 
+def _counted_over_meetings(links: QuerySet, record_filter: dict, met_with: dict) -> dict:
+    """What a record's page counts over its public meetings (those of its public links): the latest
+    meetings' ids, the meetings per year (chart and table), who it met most often.
+
+    The meetings are read once, by the links' kept flags (the rule's own answer, without its joins:
+    decision 0015); the latest are chosen among them by date before their facts are read.
+    """
+    meeting_ids = pictures.record_meeting_ids(links)
+    meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
+    return {
+        "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),
+        "per_year": pictures.per_year(meetings),
+        "year_chart": pictures.year_chart(pictures.record_meetings(**record_filter), meeting_ids=meeting_ids),
+        "met_with": pictures.met_with(**met_with, meeting_ids=meeting_ids),
+    }
+
+
+def _met_with_versions(met_with: list) -> set[str]:
+    kinds = {"People": "official", "Organisations": "organisation"}
+    return {versions.key(kinds[heading], row["pk"]) for heading, rows in met_with for row in rows}
+
+
 def official_page(slug: str) -> dict:
     official = get_object_or_404(Official.objects.public(), slug=slug)
-    # The official's public meetings, read once for the list and the pictures; the latest are
-    # chosen among them by date before their participations are read. The links' kept flags say
-    # which are public (the rule's own answer, without its joins: decision 0015).
-    meeting_ids = pictures.record_meeting_ids(facets.public_links(Participation).filter(official=official))
-    latest = list(Meeting.objects.filter(pk__in=facets.among(meeting_ids)).values_list("pk", flat=True)[:DETAIL_LIMIT])
+    counted = cached_for_record(
+        official,
+        "official-page",
+        lambda: _counted_over_meetings(
+            facets.public_links(Participation).filter(official=official),
+            {"official": official.slug},
+            {"official": official},
+        ),
+    )
+    latest = counted["latest"]
     links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
     participations = _latest_links(links)
-    depends_on = {versions.key(official)} | _shown(participations)
+    depends_on = {versions.key(official)} | _shown(participations) | _met_with_versions(counted["met_with"])
     depends_on |= _named_by(
         Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
     )
+    posts = list(_no_body(official.posts.public().select_related("organisation", "source"), "source"))
     return {
         "official": official,
-        "posts": list(_no_body(official.posts.public().select_related("organisation", "source"), "source")),
+        "posts": posts,
         "participations": participations,
         "limit": DETAIL_LIMIT,
-        "meeting_ids": meeting_ids,
+        "year_chart": counted["year_chart"],
+        "career": pictures.career(official, posts, meetings_per_year=counted["per_year"]),
+        "met_with": counted["met_with"],
         "depends_on": depends_on,
     }
 
@@ -240,12 +270,19 @@ def _only_public(records: list) -> list:
 
 def organisation_page(slug: str) -> dict:
     organisation = get_object_or_404(organisations(), slug=slug)
-    links = facets.public_links(MeetingOrganisation).filter(organisation=organisation)
-    meeting_ids = pictures.record_meeting_ids(links)
-    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=facets.among(meeting_ids))[:DETAIL_LIMIT])
+    counted = cached_for_record(
+        organisation,
+        "organisation-page",
+        lambda: _counted_over_meetings(
+            facets.public_links(MeetingOrganisation).filter(organisation=organisation),
+            {"organisation": organisation.slug},
+            {"organisation": organisation},
+        ),
+    )
+    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=counted["latest"]))
     relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
     agreements = list(organisation.agreements.public())
-    depends_on = versions.keys([organisation, *shown_meetings, *agreements])
+    depends_on = versions.keys([organisation, *shown_meetings, *agreements]) | _met_with_versions(counted["met_with"])
     depends_on |= _named_by(Organisation.objects.filter(parent=organisation), pk="organisation")
     depends_on |= _named_by(Organisation.objects.filter(pk=organisation.pk), parent_id="organisation")
     depends_on |= _named_by(Post.objects.filter(organisation=organisation), pk="post", official_id="official")
@@ -265,7 +302,8 @@ def organisation_page(slug: str) -> dict:
             relationships.public().select_related("from_organisation", "to_organisation", "source"), "source"
         ),
         "limit": DETAIL_LIMIT,
-        "meeting_ids": meeting_ids,
+        "year_chart": counted["year_chart"],
+        "met_with": counted["met_with"],
         "depends_on": depends_on,
     }
 

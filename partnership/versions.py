@@ -9,7 +9,8 @@ every worker.
 What moves a version on (signals, at once and again after commit):
 
 - a save or delete of a record or fact: the row itself, and every record its foreign keys name,
-  before and after the save (a link moved from one official to another changes both pages);
+  before and after the save (a link moved from one official to another changes both pages),
+  except places, which have no page (PAGELESS);
 - a change of a many-to-many link: both ends;
 - anything touching a meeting (the meeting, one of its links, an outcome): every record linked
   to that meeting too, whose pages list it and count it in their pictures (met with, per year);
@@ -152,11 +153,17 @@ def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:
     return found, meeting_ids
 
 
+# Places have no page of their own: pages depend on a city or venue only to print its name, which
+# only the place's own save changes. A meeting naming one moves nothing drawn from it, and moving
+# it would re-render every meeting page in that city after any save of one meeting there.
+PAGELESS = frozenset({"city", "venue"})
+
+
 def affected(changed: dict[str, set], named: dict[str, set] | None = None, *, neighbours: bool = True) -> set[str]:
     """Every version to move on when the `changed` records ({model name: pks}) were written, naming
-    the `named` ones through their foreign keys or links; with neighbours, every record linked to
-    a meeting among them too."""
-    named = named or {}
+    the `named` ones through their foreign keys or links (but places: PAGELESS); with neighbours,
+    every record linked to a meeting among them too."""
+    named = {name: pks for name, pks in (named or {}).items() if name not in PAGELESS}
     names = {key(name, pk) for group in (changed, named) for name, pks in group.items() for pk in pks if pk is not None}
     meeting_ids = {pk for group in (changed, named) for pk in group.get("meeting", ()) if pk is not None}
     if not neighbours:

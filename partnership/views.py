@@ -148,26 +148,9 @@ def official_list(request):
     )
 
 
-def _met_with(context: dict, meeting_ids, **record) -> None:
-    """Who the record met most often, into context, and their versions into its dependencies."""
-    context["met_with"] = pictures.met_with(**record, meeting_ids=meeting_ids)
-    kinds = {"People": "official", "Organisations": "organisation"}
-    context["depends_on"] |= {
-        versions.key(kinds[heading], row["pk"]) for heading, rows in context["met_with"] for row in rows
-    }
-
-
 @cached_record_page
 def official_detail(request, slug):
-    context = selectors.official_page(slug)
-    official = context["official"]
-    ids = context.pop("meeting_ids")
-    context.update(
-        year_chart=pictures.year_chart(pictures.record_meetings(official=official.slug), meeting_ids=ids),
-        career=pictures.career(official, context["posts"], meeting_ids=ids),
-    )
-    _met_with(context, ids, official=official)
-    return _record_page(request, "partnership/official_detail.html", context)
+    return _record_page(request, "partnership/official_detail.html", selectors.official_page(slug))
 
 
 @shared_page
@@ -183,14 +166,7 @@ def organisation_list(request):
 
 @cached_record_page
 def organisation_detail(request, slug):
-    context = selectors.organisation_page(slug)
-    organisation = context["organisation"]
-    ids = context.pop("meeting_ids")
-    context["year_chart"] = pictures.year_chart(
-        pictures.record_meetings(organisation=organisation.slug), meeting_ids=ids
-    )
-    _met_with(context, ids, organisation=organisation)
-    return _record_page(request, "partnership/organisation_detail.html", context)
+    return _record_page(request, "partnership/organisation_detail.html", selectors.organisation_page(slug))
 
 
 @shared_page
