@@ -243,7 +243,8 @@ def official_page(slug: str) -> dict:
     latest = counted["latest"]
     links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
     participations = _latest_links(links)
-    depends_on = {versions.key(official)} | _shown(participations) | _met_with_versions(counted["met_with"])
+    depends_on = {versions.key(official), versions.meetings_key(official)} | _shown(participations)
+    depends_on |= _met_with_versions(counted["met_with"])
     depends_on |= _named_by(
         Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
     )
@@ -283,6 +284,7 @@ def organisation_page(slug: str) -> dict:
     relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
     agreements = list(organisation.agreements.public())
     depends_on = versions.keys([organisation, *shown_meetings, *agreements]) | _met_with_versions(counted["met_with"])
+    depends_on.add(versions.meetings_key(organisation))
     depends_on |= _named_by(Organisation.objects.filter(parent=organisation), pk="organisation")
     depends_on |= _named_by(Organisation.objects.filter(pk=organisation.pk), parent_id="organisation")
     depends_on |= _named_by(Post.objects.filter(organisation=organisation), pk="post", official_id="official")
@@ -314,9 +316,10 @@ def area_page(slug: str) -> dict:
     meeting_links = _latest_links(MeetingArea.objects.public().filter(area=area))
     outcomes = _latest_links(Outcome.objects.public().filter(areas=area))
     agreements = list(area.agreements.public())
-    # Below it: its count of meetings counts theirs (a meeting on a sub-area moves a sub-area's version).
+    # Below it: its count of meetings counts theirs (a meeting on a sub-area moves that area's versions).
     below = CooperationArea.objects.descendant_ids([area])
     depends_on = versions.keys([*ancestors, *agreements]) | {versions.key("cooperationarea", pk) for pk in below}
+    depends_on |= {versions.meetings_key("cooperationarea", pk) for pk in below}
     depends_on |= _shown(meeting_links) | _shown(outcomes)
     return {
         "area": area,
@@ -337,7 +340,8 @@ def agreement_page(slug: str) -> dict:
     meeting_links = _latest_links(MeetingAgreement.objects.public().filter(agreement=agreement))
     outcomes = _latest_links(Outcome.objects.public().filter(agreements=agreement))
     through = Agreement.takes_into_account.through
-    depends_on = versions.keys([agreement]) | _shown(meeting_links) | _shown(outcomes)
+    depends_on = versions.keys([agreement]) | {versions.meetings_key(agreement)}
+    depends_on |= _shown(meeting_links) | _shown(outcomes)
     depends_on |= _named_by(Agreement.objects.filter(pk=agreement.pk), source_id="pressrelease")
     depends_on |= _named_by(
         Agreement.parties.through.objects.filter(agreement=agreement), organisation_id="organisation"
@@ -364,7 +368,8 @@ def release_dependencies(release: PressRelease) -> set[str]:
     """The version keys a release's page draws from: the release, its publisher, every fact it
     supports and every record those facts name, public or not."""
     found, meeting_ids = versions.release_records({release.pk})
-    return found | {versions.key(release)} | {versions.key("meeting", pk) for pk in meeting_ids}
+    own = {versions.key(release), versions.meetings_key(release)}
+    return found | own | {versions.key("meeting", pk) for pk in meeting_ids}
 
 
 def release_facts(release: PressRelease, *, public: bool = True) -> dict:

@@ -12,8 +12,9 @@ What moves a version on (signals, at once and again after commit):
   before and after the save (a link moved from one official to another changes both pages),
   except places, which have no page (PAGELESS);
 - a change of a many-to-many link: both ends;
-- anything touching a meeting (the meeting, one of its links, an outcome): every record linked
-  to that meeting too, whose pages list it and count it in their pictures (met with, per year);
+- anything touching a meeting (the meeting, one of its links, an outcome): the `meetings_key`
+  of every record linked to that meeting, which only that record's own page depends on (it
+  lists the meeting and counts it in its pictures); other pages print the record's name only;
 - a save of a release (publish, unpublish, a new title): every record its facts name, the
   records first seen in it and the meetings it reports (with their linked records).
 
@@ -43,6 +44,13 @@ def key(record: models.Model | type[models.Model] | str, pk=None) -> str:
         return f"{PREFIX}{record._meta.model_name}:{record.pk}"
     name = record if isinstance(record, str) else record._meta.model_name
     return f"{PREFIX}{name}:{pk}"
+
+
+def meetings_key(record: models.Model | str, pk=None) -> str:
+    """The version of what a record's own page lists and counts over its meetings (latest meetings,
+    pictures): moved by a write to any meeting linked to it, which leaves its name, and so every
+    other page printing it, as it was."""
+    return f"{key(record, pk)}:meetings"
 
 
 def keys(records: Iterable[models.Model | None]) -> set[str]:
@@ -87,6 +95,11 @@ def _partnership_fks(model) -> list[models.ForeignKey]:
 def meeting_neighbours(meeting_ids: Iterable[int]) -> set[str]:
     """The version keys of every record linked to the meetings (meeting_links)."""
     return {key(kind, pk) for kind, pk in meeting_links(meeting_ids)}
+
+
+def neighbours_meetings(meeting_ids: Iterable[int]) -> set[str]:
+    """The meetings_key of every record linked to the meetings: what a write to them moves."""
+    return {meetings_key(kind, pk) for kind, pk in meeting_links(meeting_ids)}
 
 
 def meeting_links(meeting_ids: Iterable[int]) -> set[tuple[str, int]]:
@@ -173,7 +186,9 @@ def affected(changed: dict[str, set], named: dict[str, set] | None = None, *, ne
         found, meetings = release_records(releases)
         names |= found
         meeting_ids |= meetings
-    return names | meeting_neighbours(meeting_ids)
+    # The records linked to those meetings list and count them on their own pages; their names,
+    # printed on other pages (every meeting page of theirs), are unchanged.
+    return names | neighbours_meetings(meeting_ids)
 
 
 def _bump_now_and_on_commit(names: set[str]) -> None:

@@ -202,6 +202,23 @@ def test_a_save_of_one_meeting_leaves_the_pages_of_other_meetings_in_its_city_ca
     assert "Every meeting in Jakarta Raya" in page(client, meeting)
 
 
+def test_a_meeting_moved_to_another_year_leaves_the_other_meeting_pages_of_its_people_cached(client, scene):
+    """Their pages count it (moved on); other meetings' pages print only their names (kept)."""
+    meeting, official = scene
+    other = factories.meeting(title="Meeting on peatland")
+    Participation.objects.create(meeting=other, official=official, source=other.source, source_paragraph=1)
+    page(client, other)
+    assert "year=1998" not in page(client, official)
+    meeting.date = datetime.date(1998, 4, 2)
+    meeting.save()
+    assert queries(client, other.get_absolute_url()) == 0
+    assert "year=1998" in page(client, official)
+    area = factories.area(name="Haze")
+    MeetingArea.objects.create(meeting=meeting, area=area, source=meeting.source, source_paragraph=1)
+    assert queries(client, other.get_absolute_url()) == 0
+    assert "Haze" in page(client, meeting)
+
+
 def test_an_official_page_counts_its_meetings_again_only_when_one_of_them_changes_what_it_counts(client, settings):
     """The pictures and latest meetings are kept by the official's scope token: a corrected title is
     shown without counting again; a meeting moved to another year, or a new person met, is counted."""
