@@ -35,7 +35,7 @@ def detail_url(name: str, slug: str) -> str:
     return f"{before}{slug}{after}"
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def _route(name: str, script_prefix: str, urlconf) -> str:
     return reverse(name)
 
