@@ -19,14 +19,25 @@ class BoundedPaginator(Paginator):
     """Offers at most MAX_PAGES pages.
 
     Given `count` (every matching row, counted once), the object list is the keys of the offered
-    pages in their order and `rows(keys)` reads one page's records by key: any page costs what the
-    first does, one query by primary key, whatever the filters and however deep the page.
+    pages in their order (or of the first ones, with `more_keys` to read a deeper page's) and
+    `rows(keys)` reads one page's records by key: any page costs what the first does, one query by
+    primary key, whatever the filters and however deep the page.
     """
 
-    def __init__(self, object_list, per_page, *, count: int | None = None, rows: Rows | None = None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count: int | None = None,
+        rows: Rows | None = None,
+        more_keys: Callable[[int, int], list] | None = None,
+    ):
         super().__init__(object_list, per_page)
         self.total = count
         self.rows = rows
+        # Reads the keys of a page past those in object_list (the keys of the first pages only).
+        self.more_keys = more_keys
 
     @cached_property
     def count(self) -> int:
@@ -46,6 +57,8 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         shown = self.object_list[bottom : bottom + self.per_page]
+        if not shown and self.more_keys is not None and bottom < self.count:
+            shown = self.more_keys(bottom, self.per_page)
         found = {row.pk: row for row in self.rows(shown)} if shown else {}
         return self._get_page([found[pk] for pk in shown if pk in found], number, self)
 

@@ -68,7 +68,8 @@ def _list(request, *, template, filterset_class, queryset, rows, parts=lists.FIL
         filterset = invalid.filterset
         errors = _filter_errors(filterset)
     else:
-        page, page_error = _page(request, listed.keys, count=listed.count, rows=rows)
+        more_keys = lists.more_keys(request, filterset_class, make_filterset, parts)
+        page, page_error = _page(request, listed.keys, count=listed.count, rows=rows, more_keys=more_keys)
         if page_error:
             errors.append(page_error)
     if errors:

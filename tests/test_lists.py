@@ -2,6 +2,7 @@
 constant queries, bad parameters never kept."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -330,3 +331,40 @@ def test_a_fact_that_makes_a_person_public_reaches_the_lists_of_their_other_meet
     assert "Maria Santos" not in client.get(path).text
     attesting.participations.create(official=person, source=published, source_paragraph=1)
     assert "Maria Santos" in client.get(path).text
+
+
+def _slugs(text: str, kind: str) -> list[str]:
+    return re.findall(rf'<li class="record"><a href="/{kind}/([^"/]+)/"', text)
+
+
+def test_deep_pages_follow_the_first_pages_without_repeating_or_skipping_a_row(client, settings):
+    """The first pages' keys come with a list's parts; a deeper page's are read by another query when
+    it is asked for. Officials sharing a name keep one order in both."""
+    settings.PAGE_CACHE = False
+    for n in range(8 * 25):
+        factories.official(name=f"Tan {'ABC'[n % 3]}")
+    pages = [client.get(f"/officials/?page={number}").text for number in range(1, 9)]
+    every = [slug for page in pages for slug in _slugs(page, "officials")]
+    assert len(every) == len(set(every)) == Official.objects.public().count() == 200
+    # People sharing a name are listed in the order they were recorded: one order for every query.
+    for name in ("Tan A", "Tan B", "Tan C"):
+        recorded = list(Official.objects.filter(name=name).order_by("pk").values_list("slug", flat=True))
+        assert [slug for slug in every if slug in recorded] == recorded
+
+
+def test_a_deep_page_reads_its_keys_once_and_shows_a_meeting_moved_onto_it_on_the_next_request(client, settings):
+    settings.PAGE_CACHE = False
+    start = datetime.date(2000, 1, 1)
+    meetings = [
+        factories.meeting(title=f"Session {n:03d}", date=start + datetime.timedelta(days=n)) for n in range(175)
+    ]
+    assert "Session 000" in client.get("/meetings/?page=7").text  # newest first: the oldest are last
+    _status, text, queries = _read(client, "/meetings/?page=7")
+    _status, _text, second_page = _read(client, "/meetings/?page=2")
+    assert len(queries) == len(second_page)  # kept: a deep page then reads only its rows
+    newest = meetings[-1]
+    assert "Session 174" not in text
+    newest.date = datetime.date(1990, 1, 1)
+    newest.save()
+    assert "Session 174" in client.get("/meetings/?page=7").text
+    assert "Session 174" not in client.get("/meetings/?page=1").text
