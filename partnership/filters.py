@@ -340,6 +340,8 @@ class MeetingFilter(PartnershipFilterSet):
 
     def filter_area(self, queryset, name, areas):
         # The meetings in an area's subtree are kept on write too (FacetRoot): one index probe per meeting.
+        if not areas:
+            return queryset  # django-filter calls a method filter with no value too
         kept = facets.maintained(queryset.db)
         for area in areas:
             queryset = facets.in_subtree(queryset, area) if kept else queryset.for_areas([area])
