@@ -19,6 +19,7 @@ a per-process cache with more than one worker). Local memory in development.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -95,8 +96,13 @@ def cached(
     full_key = f"partnership:{kept}:{hashlib.sha256(key.encode()).hexdigest()}"
     value = cache.get(full_key)
     if value is None:
-        value = compute()
-        cache.set(full_key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
+
+        def compute_and_keep():
+            value = compute()
+            cache.set(full_key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
+            return value
+
+        value = computed_once(full_key, lambda: cache.get(full_key), compute_and_keep)
     return value
 
 
@@ -107,14 +113,56 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
     compute() returns (value, token name, token value read before the data).
     """
     full_key = f"partnership:r{records_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
-    hit = cache.get(full_key)
-    if hit is not None:
-        value, name, seen = hit
-        if scopes.seen(name) == seen:
-            return value
-    value, name, seen = compute()
-    cache.set(full_key, (value, name, seen), settings.CACHE_TIMEOUT)
-    return value
+
+    def current():
+        hit = cache.get(full_key)
+        if hit is not None:
+            value, name, seen = hit
+            if scopes.seen(name) == seen:
+                return (value,)
+        return None
+
+    def compute_and_keep():
+        value, name, seen = compute()
+        cache.set(full_key, (value, name, seen), settings.CACHE_TIMEOUT)
+        return (value,)
+
+    found = current()
+    return (found or computed_once(full_key, current, compute_and_keep))[0]
+
+
+# The first requests after a save miss the same values in several workers at once (the unfiltered
+# list, the other lists, home, search): one worker computes each, the others wait for it instead
+# of computing it too. On two cores, five workers computing the same 0.3-1 s list at once took
+# the first list after a date save to a second.
+COMPUTING_WAIT = 3.0  # seconds a worker waits for another's value before computing it itself
+COMPUTING_POLL = 0.01
+COMPUTING_LOCK_TIMEOUT = 30  # a lock left by a worker killed while computing expires
+
+
+def computed_once(full_key: str, read: Callable[[], Any], compute_and_keep: Callable[[], Any]) -> Any:
+    """compute_and_keep() (which stores its value under full_key), unless another worker is already
+    computing it: then what read() finds once it is stored (read() returns None until a value valid
+    now is there), or, if that worker fails or takes longer than COMPUTING_WAIT, computed here too.
+    A value is only ever read under the key and checks the caller would apply to its own."""
+    lock = f"{full_key}:computing"
+    if cache.add(lock, 1, COMPUTING_LOCK_TIMEOUT):
+        try:
+            return compute_and_keep()
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + COMPUTING_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(COMPUTING_POLL)
+        found = read()
+        if found is not None:
+            return found
+        if cache.get(lock) is None:  # the other worker is done: kept a value, or failed
+            found = read()
+            if found is not None:
+                return found
+            break
+    return compute_and_keep()
 
 
 def cached_for_record(record, part: str, compute: Callable[[], Any]) -> Any:

@@ -1,4 +1,7 @@
+import contextlib
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import connection
@@ -32,6 +35,47 @@ def test_a_delete_moves_the_generation_on():
     before = partnership_cache.generation()
     area.delete()
     assert partnership_cache.generation() > before
+
+
+def test_a_value_another_worker_is_computing_is_waited_for_not_computed_twice():
+    """The first requests after a save miss the same list in several workers: one computes it."""
+    computed, got = [], []
+    started = threading.Event()
+
+    def slow():
+        computed.append("first worker")
+        started.set()
+        time.sleep(0.3)
+        return "the list"
+
+    first = threading.Thread(target=lambda: got.append(partnership_cache.cached("stampede", slow)))
+    first.start()
+    started.wait()
+    second = partnership_cache.cached("stampede", lambda: computed.append("second worker") or "computed again")
+    first.join()
+    assert second == got[0] == "the list"
+    assert computed == ["first worker"]
+
+
+def test_a_worker_failing_while_computing_leaves_the_others_to_compute_it_at_once():
+    started = threading.Event()
+
+    def failing():
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("the database went away")
+
+    def first_worker():
+        with contextlib.suppress(RuntimeError):
+            partnership_cache.cached("failing", failing)
+
+    first = threading.Thread(target=first_worker)
+    first.start()
+    started.wait()
+    began = time.monotonic()
+    assert partnership_cache.cached("failing", lambda: "computed here") == "computed here"
+    assert time.monotonic() - began < partnership_cache.COMPUTING_WAIT
+    first.join()
 
 
 def test_the_baseline_view_needs_no_database():
