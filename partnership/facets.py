@@ -66,7 +66,7 @@ TRIGGERS_SETTING = "partnership.facet_triggers"
 
 def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether the count tables hold the counts: PostgreSQL (triggers), and no bulk load since the last rebuild."""
-    return connections[using].vendor == "postgresql" and not FacetStale.objects.using(using).exists()
+    return connections[using].vendor == "postgresql" and flags_current(using)
 
 
 def flags_current(using: str = DEFAULT_DB_ALIAS) -> bool:

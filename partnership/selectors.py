@@ -216,21 +216,30 @@ def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
     return keys
 
 
-def _counted_over_meetings(links: QuerySet, record_filter: dict, met_with: dict) -> dict:
-    """What a record's page counts over its public meetings (those of its public links): the latest
-    meetings' ids, the meetings per year (chart and table), who it met most often.
+def _counted_over_meetings(record) -> dict:
+    """What an official's or an organisation's page counts over its public meetings (those of its
+    public links): the latest meetings' ids, the meetings per year (chart and table), who it met
+    most often. Kept until a meeting linked to the record is written (cache.cached_for_record).
 
     The meetings are read once, by the links' kept flags (the rule's own answer, without its joins:
     decision 0015); the latest are chosen among them by date before their facts are read.
     """
-    meeting_ids = pictures.record_meeting_ids(links)
-    meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
-    return {
-        "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),
-        "per_year": pictures.per_year(meetings),
-        "year_chart": pictures.year_chart(pictures.record_meetings(**record_filter), meeting_ids=meeting_ids),
-        "met_with": pictures.met_with(**met_with, meeting_ids=meeting_ids),
-    }
+    link = facets.LINK_OF_RECORD[type(record)]
+    field = facets.LINKS[link]  # "official" or "organisation": the link's field and the list's filter
+
+    def count():
+        meeting_ids = pictures.record_meeting_ids(facets.public_links(link).filter(**{field: record}))
+        meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
+        return {
+            "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),
+            "per_year": pictures.per_year(meetings),
+            "year_chart": pictures.year_chart(
+                pictures.record_meetings(**{field: record.slug}), meeting_ids=meeting_ids
+            ),
+            "met_with": pictures.met_with(**{field: record}, meeting_ids=meeting_ids),
+        }
+
+    return cached_for_record(record, f"{field}-page", count)
 
 
 def _met_with_versions(met_with: list) -> set[str]:
@@ -240,15 +249,7 @@ def _met_with_versions(met_with: list) -> set[str]:
 
 def official_page(slug: str) -> dict:
     official = get_object_or_404(Official.objects.public(), slug=slug)
-    counted = cached_for_record(
-        official,
-        "official-page",
-        lambda: _counted_over_meetings(
-            facets.public_links(Participation).filter(official=official),
-            {"official": official.slug},
-            {"official": official},
-        ),
-    )
+    counted = _counted_over_meetings(official)
     latest = counted["latest"]
     links = Participation.objects.public().with_public_post().filter(official=official, meeting_id__in=latest)
     participations = _latest_links(links)
@@ -280,15 +281,7 @@ def _only_public(records: list) -> list:
 
 def organisation_page(slug: str) -> dict:
     organisation = get_object_or_404(organisations(), slug=slug)
-    counted = cached_for_record(
-        organisation,
-        "organisation-page",
-        lambda: _counted_over_meetings(
-            facets.public_links(MeetingOrganisation).filter(organisation=organisation),
-            {"organisation": organisation.slug},
-            {"organisation": organisation},
-        ),
-    )
+    counted = _counted_over_meetings(organisation)
     shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=counted["latest"]))
     relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
     agreements = list(organisation.agreements.public())
