@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
@@ -108,8 +109,24 @@ class SourcedQuerySet(models.QuerySet):
         queryset = self.released()
         for name in self.model.hangs_on:
             field = self.model._meta.get_field(name)
-            queryset = queryset.filter(**{f"{name}__in": field.related_model._default_manager.public()})
+            queryset = queryset.filter(**{f"{name}__in": public_ids(field.related_model, self.db)})
         return queryset
+
+
+# The rule for the records a fact hangs on reads no clock and no request: the same SQL every time.
+# Compiled once per process and database instead of on every query that nests it (a post's rule,
+# nesting its official's and organisation's, took 19 ms to build and compile, for each page).
+_compiled_rules: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def public_ids(model, using: str) -> RawSQL:
+    """The subquery of model's public primary keys (model.objects.public()), as compiled SQL."""
+    key = (model._meta.label, using)
+    if key not in _compiled_rules:
+        query = model._default_manager.using(using).public().order_by().values("pk").query
+        _compiled_rules[key] = query.get_compiler(using=using).as_sql()
+    sql, params = _compiled_rules[key]
+    return RawSQL(sql, params)
 
 
 class NamedRecord(models.Model):
