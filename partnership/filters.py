@@ -9,6 +9,7 @@ inputs (never a list of every record); pages offer their choices as facets inste
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 import django_filters
 from django import forms
@@ -180,19 +181,20 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return search.matching(queryset, value) if value.strip() else queryset
 
     def query_with(self, name: str, value: str) -> str:
-        data = self._query_data()
-        values = data.getlist(name)
-        if value not in values:
-            data.setlist(name, [*values, value])
-        return data.urlencode()
+        values = self._active().getlist(name)
+        return self.query_changed({name: values if value in values else [*values, value]})
 
     def query_without(self, name: str, value: str | None = None) -> str:
-        data = self._query_data()
-        if value is None:
-            data.pop(name, None)
-        else:
-            data.setlist(name, [v for v in data.getlist(name) if v != value])
-        return data.urlencode()
+        values = [] if value is None else [v for v in self._active().getlist(name) if v != value]
+        return self.query_changed({name: values})
+
+    def query_changed(self, changes: dict[str, list[str]]) -> str:
+        """The active filters' query string with each named filter's values replaced (a filter not
+        active goes last, in the order given; no values drops it): what a copy of the QueryDict,
+        changed and urlencoded, gives, without the copy. A facet or a chart builds one per link."""
+        lists = [(key, changes.get(key, values)) for key, values in self._active().lists()]
+        lists += [(key, values) for key, values in changes.items() if key not in self._active()]
+        return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, values in lists for value in values)
 
     @property
     def pickers(self) -> list[dict]:
@@ -216,18 +218,20 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return self._query_data().urlencode()
 
     def query_set(self, name: str, value: str) -> str:
-        data = self._query_data()
-        data[name] = value
-        return data.urlencode()
+        return self.query_changed({name: [value]})
 
     def _query_data(self):
         """The active filters, with a record named by name or alias written as its slug (a copy the
-        caller may change: a facet's link is built from it for each of its choices)."""
+        caller may change)."""
+        return self._active().copy()
+
+    def _active(self) -> QueryDict:
+        """The active filters, read once (after validation, with names written as slugs): not to be changed."""
         ready = self.is_bound and hasattr(self.form, "cleaned_data")
         memo = getattr(self, "_query_data_memo", None)
         if memo is None or memo[0] != ready:
             memo = self._query_data_memo = (ready, self._active_filters())
-        return memo[1].copy()
+        return memo[1]
 
     def _active_filters(self):
         data = QueryDict(mutable=True)
@@ -394,7 +398,7 @@ class MeetingFilter(PartnershipFilterSet):
         return self._stored_counts
 
     def _selected(self, name) -> set[str]:
-        return set(self._query_data().getlist(name))
+        return set(self._active().getlist(name))
 
     def _choice(self, name, value, label, count, *, depth=0, single=False) -> FacetChoice:
         selected = value in self._selected(name)

@@ -10,12 +10,11 @@ import datetime
 from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
-from django.urls import reverse
 
 from . import charts, facets
 from .cache import cached
 from .dates import span_end
-from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation
+from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation, route_url, subtree
 
 # The network page draws at most this many people, the busiest in the filtered meetings,
 # and the strongest links among them: beyond that a force layout is a hairball.
@@ -36,20 +35,21 @@ def meetings_url(**params) -> str:
         if values:
             data.setlist(key, values)
     query = data.urlencode()
-    return reverse("partnership:meeting-list") + (f"?{query}" if query else "")
+    return route_url("partnership:meeting-list") + (f"?{query}" if query else "")
 
 
 def _with(filterset, **changes) -> str:
     """The list URL of filterset's current filters with changes (a list adds values, a string sets one)."""
-    data = filterset._query_data()
-    data.pop("page", None)
+    active = filterset._active()
+    replaced = {"page": []}
     for key, value in changes.items():
         if isinstance(value, list):
-            data.setlist(key, [*data.getlist(key), *(v for v in value if v not in data.getlist(key))])
+            values = active.getlist(key)
+            replaced[key] = [*values, *(v for v in value if v not in values)]
         else:
-            data[key] = value
-    query = data.urlencode()
-    return reverse("partnership:meeting-list") + (f"?{query}" if query else "")
+            replaced[key] = [value]
+    query = filterset.query_changed(replaced)
+    return route_url("partnership:meeting-list") + (f"?{query}" if query else "")
 
 
 def _pillars() -> list[tuple[int, str, str, set[int]]]:
@@ -57,10 +57,11 @@ def _pillars() -> list[tuple[int, str, str, set[int]]]:
 
     def compute():
         rows = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
-        ids = CooperationArea.objects.descendant_ids
-        return [(pk, slug, name, ids([pk])) for pk, slug, name, parent in rows if parent is None]
+        children = CooperationArea.objects.children_map()
+        return [(pk, slug, name, subtree(children, [pk])) for pk, slug, name, parent in rows if parent is None]
 
-    return cached("pictures:pillars", compute, facts=True)
+    # Which areas are public, and the tree, change with the records, not with a meeting's write.
+    return cached("pictures:pillars", compute, records=True)
 
 
 def per_year(meetings) -> dict[int, int]:

@@ -7,12 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import seed
 from partnership import charts
 from partnership.models import City, Meeting, Official, Organisation, Participation, Post, Venue
 from partnership.places import city_named
+from partnership.templatetags import chart_marks
 
 from . import factories
 
@@ -40,6 +42,29 @@ def test_ticks_are_round_and_reach_the_top():
     assert charts.nice_ticks(7) == [0, 2, 4, 6, 8]
     assert charts.nice_ticks(1961)[-1] >= 1961
     assert all(tick % 500 == 0 for tick in charts.nice_ticks(1961))
+
+
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_coordinates_are_written_as_floatformat_writes_them(places):
+    """The chart's marks are written in Python; every coordinate must read as the template's
+    floatformat wrote it, ties and whole numbers included, or the picture would shift."""
+    values = [0.0, -0.0, 1.0, 2.5, 0.125, 2.675, 1.005, 48.0, 639.995, 12.345, -0.004, 1e-7, 123456.785]
+    values += [i / 8 for i in range(-40, 400)] + [i * 0.37 + 0.005 for i in range(300)]
+    for value in values:
+        assert chart_marks.fixed(value, places) == floatformat(value, f"{places}u"), value
+
+
+def test_chart_and_facet_labels_are_escaped(client):
+    """Labels are written outside the template engine: an editor's markup is shown, never run."""
+    hostile = factories.area(name='<img src=x onerror="alert(1)"> & "Trade"')
+    factories.meeting(date=datetime.date(2016, 5, 1), areas=[hostile])
+    factories.meeting(date=datetime.date(2017, 5, 1), areas=[factories.area(name="Social")])
+    html = client.get("/meetings/").text
+    assert "<img" not in html
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;Trade&quot;"
+    assert f'aria-label="2016: 1 meeting on {escaped}"' in html  # the pillar's bar
+    assert '<text class="band-label" x="48.0" y="' in html
+    assert f'{escaped} <span class="count">1<span' in html  # the facet
 
 
 def test_a_year_without_meetings_is_a_gap_not_a_missing_column():
