@@ -12,6 +12,7 @@ Three generations, from the broadest to the narrowest:
   one of its links: the meetings list's parts are keyed by it and kept while the scope token of
   their filters is unchanged (partnership/scopes.py). So a meeting's new date rebuilds the lists
   filtered by what it is linked to (and the unfiltered list), not every area's and official's.
+  The pillars a year chart draws are keyed by it too.
 
 Django's cache framework, shared by every worker in production so a save in one worker
 invalidates all: Redis when REDIS_URL is set, the database otherwise (settings.CACHES refuses

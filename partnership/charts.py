@@ -2,7 +2,8 @@
 
 Each builder takes plain numbers (what the queries in partnership/pictures.py return) and
 gives back positions in the picture's own coordinates; the templates in
-templates/includes/charts/ write the SVG, so every label is escaped like any other text and
+templates/includes/charts/ write the SVG (the year chart's repeated marks through
+templatetags/chart_marks.py), so every label is escaped like any other text and
 no script or inline style is needed (the site's Content-Security-Policy allows neither).
 Every picture comes with a table or list that says the same for screen readers.
 """

@@ -240,6 +240,7 @@ class PartnershipFilterSet(django_filters.FilterSet):
             values = [renamed.get(v, v) for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
             if values:
                 data.setlist(key, list(dict.fromkeys(values)))
+        data._mutable = False  # kept and shared (_active): changed only through a copy
         return data
 
     def _renamed(self, key: str) -> dict[str, str]:

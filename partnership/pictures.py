@@ -60,7 +60,8 @@ def _pillars() -> list[tuple[int, str, str, set[int]]]:
         children = CooperationArea.objects.children_map()
         return [(pk, slug, name, subtree(children, [pk])) for pk, slug, name, parent in rows if parent is None]
 
-    # Which areas are public, and the tree, change with the records, not with a meeting's write.
+    # Which areas are public, and the tree, change with the records' generation: a meeting link that
+    # attests an area still waiting for its release is not a meeting write (scopes.is_meeting_write).
     return cached("pictures:pillars", compute, records=True)
 
 

@@ -125,7 +125,7 @@ def meeting_links(meeting_ids: Iterable[int]) -> set[tuple[str, int]]:
 # On PostgreSQL the union takes the meetings as one array parameter, so its SQL is the same for
 # every call: compiled once per process (building and compiling its 13 parts took 10 ms of every
 # meeting page and every meeting write). _MEETING_IDS marks where the array goes in its parameters.
-_MEETING_IDS: list[int] = []
+_MEETING_IDS = object()
 _compiled_links: tuple[str, tuple] | None = None
 
 

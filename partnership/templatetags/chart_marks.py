@@ -86,6 +86,8 @@ def year_chart_rows(chart) -> SafeString:
 
 
 def escape(value) -> str:
-    """What autoescaping writes for a value (django.utils.html.escape), without its lazy-string
-    wrapper: every label and address below goes through it."""
+    """What autoescaping writes for a label or an address (a str or an int): escaped, unless it is
+    already safe HTML; without the lazy-string wrapper of django.utils.html.conditional_escape."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
     return html.escape(str(value))
