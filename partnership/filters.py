@@ -181,19 +181,20 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return search.matching(queryset, value) if value.strip() else queryset
 
     def query_with(self, name: str, value: str) -> str:
-        values = self._active().getlist(name)
+        values = self._query_data().getlist(name)
         return self.query_changed({name: values if value in values else [*values, value]})
 
     def query_without(self, name: str, value: str | None = None) -> str:
-        values = [] if value is None else [v for v in self._active().getlist(name) if v != value]
+        values = [] if value is None else [v for v in self._query_data().getlist(name) if v != value]
         return self.query_changed({name: values})
 
     def query_changed(self, changes: dict[str, list[str]]) -> str:
         """The active filters' query string with each named filter's values replaced (a filter not
         active goes last, in the order given; no values drops it): what a copy of the QueryDict,
         changed and urlencoded, gives, without the copy. A facet or a chart builds one per link."""
-        lists = [(key, changes.get(key, values)) for key, values in self._active().lists()]
-        lists += [(key, values) for key, values in changes.items() if key not in self._active()]
+        active = self._query_data()
+        lists = [(key, changes.get(key, values)) for key, values in active.lists()]
+        lists += [(key, values) for key, values in changes.items() if key not in active]
         return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, values in lists for value in values)
 
     @property
@@ -220,13 +221,9 @@ class PartnershipFilterSet(django_filters.FilterSet):
     def query_set(self, name: str, value: str) -> str:
         return self.query_changed({name: [value]})
 
-    def _query_data(self):
-        """The active filters, with a record named by name or alias written as its slug (a copy the
-        caller may change)."""
-        return self._active().copy()
-
-    def _active(self) -> QueryDict:
-        """The active filters, read once (after validation, with names written as slugs): not to be changed."""
+    def _query_data(self) -> QueryDict:
+        """The active filters, with a record named by name or alias written as its slug: read once
+        (again after validation) and shared, so read-only (query_changed builds a changed one)."""
         ready = self.is_bound and hasattr(self.form, "cleaned_data")
         memo = getattr(self, "_query_data_memo", None)
         if memo is None or memo[0] != ready:
@@ -240,7 +237,7 @@ class PartnershipFilterSet(django_filters.FilterSet):
             values = [renamed.get(v, v) for v in (self.data.getlist(key) if hasattr(self.data, "getlist") else []) if v]
             if values:
                 data.setlist(key, list(dict.fromkeys(values)))
-        data._mutable = False  # kept and shared (_active): changed only through a copy
+        data._mutable = False  # kept and shared (_query_data): changed only through a copy
         return data
 
     def _renamed(self, key: str) -> dict[str, str]:
@@ -399,7 +396,7 @@ class MeetingFilter(PartnershipFilterSet):
         return self._stored_counts
 
     def _selected(self, name) -> set[str]:
-        return set(self._active().getlist(name))
+        return set(self._query_data().getlist(name))
 
     def _choice(self, name, value, label, count, *, depth=0, single=False) -> FacetChoice:
         selected = value in self._selected(name)

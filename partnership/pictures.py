@@ -40,7 +40,7 @@ def meetings_url(**params) -> str:
 
 def _with(filterset, **changes) -> str:
     """The list URL of filterset's current filters with changes (a list adds values, a string sets one)."""
-    active = filterset._active()
+    active = filterset._query_data()
     replaced = {"page": []}
     for key, value in changes.items():
         if isinstance(value, list):
