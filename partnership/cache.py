@@ -112,24 +112,51 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
     depends on is what it was before compute() read the data (scopes.py).
 
     compute() returns (value, token name, token value read before the data).
+
+    The value is kept with the generation and the token it was computed under, so a rendered list
+    reads it, the generation and the token in one round trip (the token's name guessed from the
+    last time this process saw the key), where it took three.
     """
-    full_key = f"partnership:r{records_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    full_key = f"partnership:scoped:{hashlib.sha256(key.encode()).hexdigest()}"
 
     def current():
-        hit = cache.get(full_key)
-        if hit is not None:
-            value, name, seen = hit
-            if scopes.seen(name) == seen:
-                return (value,)
-        return None
+        guess = _scope_seen.get(full_key)
+        found = cache.get_many([full_key, RECORDS_GENERATION_KEY, *([guess] if guess else [])])
+        hit = found.get(full_key)
+        if hit is None:
+            return None
+        value, name, seen, generation = hit
+        _remember_scope(full_key, name)
+        now = found.get(RECORDS_GENERATION_KEY)
+        if generation != (records_generation() if now is None else now):
+            return None
+        token = found[name] if name == guess and name in found else scopes.seen(name)
+        return (value,) if token == seen else None
 
-    def compute_and_keep():
+    def compute_and_keep(generation):
         value, name, seen = compute()
-        cache.set(full_key, (value, name, seen), settings.CACHE_TIMEOUT)
+        cache.set(full_key, (value, name, seen, generation), settings.CACHE_TIMEOUT)
+        _remember_scope(full_key, name)
         return (value,)
 
     found = current()
-    return (found or computed_once(full_key, current, compute_and_keep))[0]
+    if found is None:
+        generation = records_generation()  # before the data is read, as the token is
+        # One worker computes each generation's value; a worker still computing an older one
+        # does not hold up this one.
+        found = computed_once(f"{full_key}:r{generation}", current, lambda: compute_and_keep(generation))
+    return found[0]
+
+
+# Per process, the scope token each value kept in scope was last seen with: read with it.
+# Only a guess, like _dependencies_seen below: the token named in the value is what is checked.
+_scope_seen: dict[str, str] = {}
+
+
+def _remember_scope(key: str, name: str) -> None:
+    if len(_scope_seen) >= _DEPENDENCIES_SEEN_MAX and key not in _scope_seen:
+        _scope_seen.clear()
+    _scope_seen[key] = name
 
 
 # The first requests after a save miss the same values in several workers at once (the unfiltered

@@ -172,6 +172,18 @@ def test_record_pages_carry_metadata_for_reference_managers_and_previews(client,
     assert '<link rel="canonical" href="http://testserver/meetings/?area=maritime-security">' in listing
 
 
+def test_the_canonical_address_is_escaped_as_it_is_printed(client, seeded):
+    """The address is written by a tag, three times a page: markup in the path or the filters is shown, never run."""
+    html = client.get('/meetings/?q="><script>alert(1)</script>').content.decode()
+    url = "http://testserver/meetings/?q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert f"Printed from {url} on " in html
+    missing = client.get('/meetings/"><b>x</b>/').content.decode()
+    assert "<b>x</b>" not in missing
+    assert "http://testserver/meetings/&quot;&gt;&lt;b&gt;x&lt;/b&gt;/" in missing
+
+
 def test_a_citation_date_is_never_more_precise_than_the_record():
     def cited(precision):
         issued = datetime.date(2015, 5, 1)

@@ -368,3 +368,72 @@ def test_a_deep_page_reads_its_keys_once_and_shows_a_meeting_moved_onto_it_on_th
     newest.save()
     assert "Session 174" in client.get("/meetings/?page=7").text
     assert "Session 174" not in client.get("/meetings/?page=1").text
+
+
+# The meetings list's rows as its template's loop wrote them, before they were written in Python.
+_ROWS_AS_THE_TEMPLATE_WROTE_THEM = (
+    "{% for meeting in object_list %}\n"
+    '    <li class="record"><a href="{{ meeting.url }}">{{ meeting.title }}</a>\n'
+    '  <span class="meta"><span class="date">{{ meeting.date_display }}</span>'
+    "{% if meeting.place %} · {{ meeting.place }}{% endif %}</span></li>\n\n"
+    "    {% endfor %}"
+)
+
+
+def test_the_meetings_rows_are_written_as_the_template_wrote_them_and_escaped(client):
+    """The rows are written outside the template engine: the same bytes, and an editor's markup in a
+    title or a place is shown, never run."""
+    from django.template import engines
+
+    from partnership import lists
+    from partnership.templatetags.record_rows import meeting_rows
+
+    hostile = '<img src=x onerror="alert(1)"> & "Trade"'
+    factories.meeting(title=hostile, venue=hostile, city="Ha Noi", date=datetime.date(2016, 5, 1))
+    factories.meeting(title="Plain", venue="", city="", date_precision="year", date=datetime.date(2012, 1, 1))
+    factories.meeting(title="Only a city", venue="", city="Jakarta", date_precision="month")
+    rows = lists.meeting_rows(list(Meeting.objects.values_list("pk", flat=True)))
+    template = engines["django"].from_string(_ROWS_AS_THE_TEMPLATE_WROTE_THEM)
+    assert meeting_rows(rows) == template.render({"object_list": rows})
+
+    html = client.get("/meetings/").text
+    assert "<img" not in html
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;Trade&quot;"
+    assert f">{escaped}</a>" in html
+    assert f" · {escaped}, Ha Noi</span></li>" in html
+    assert '<span class="date">2012</span></span></li>' in html
+
+
+def test_a_rendered_list_reads_its_kept_parts_in_one_round_trip_to_the_cache(client, settings, monkeypatch):
+    """Rendered on every request (staff, the first request after a save elsewhere): the kept parts,
+    the generation they were kept under and their filters' scope token are read together."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE = False
+    area = factories.area(name="Trade")
+    factories.meeting(areas=[area])
+    backend = caches["default"]
+    reads, inside = [], []
+
+    def counted(method):
+        original = getattr(backend, method)
+
+        def read(*args, **kwargs):
+            if not inside:  # a backend may read several keys one by one (local memory does)
+                reads.append(method)
+            inside.append(method)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, method, read)
+
+    for path in ("/meetings/", f"/meetings/?area={area.slug}"):
+        client.get(path)
+        reads.clear()
+        counted("get")
+        counted("get_many")
+        assert client.get(path).status_code == 200
+        monkeypatch.undo()
+        assert reads == ["get_many"], path
