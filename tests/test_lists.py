@@ -437,3 +437,56 @@ def test_a_rendered_list_reads_its_kept_parts_in_one_round_trip_to_the_cache(cli
         assert client.get(path).status_code == 200
         monkeypatch.undo()
         assert reads == ["get_many"], path
+
+
+# The page links as includes/pagination.html wrote them, before they were written in Python.
+_PAGE_LINKS_AS_THE_TEMPLATE_WROTE_THEM = (
+    "{% if page_obj and page_obj.paginator.num_pages > 1 %}\n"
+    '<nav class="pagination" aria-label="Pages">\n'
+    '  {% if page_obj.has_previous %}<a rel="prev" href="?{% if query %}{{ query }}&amp;{% endif %}'
+    'page={{ page_obj.previous_page_number }}">← Previous</a>{% endif %}\n'
+    '  <ul class="page-numbers">\n'
+    "    {% for number in page_numbers %}\n"
+    '    {% if number == page_obj.paginator.ELLIPSIS %}<li aria-hidden="true">…</li>\n'
+    '    {% elif number == page_obj.number %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}'
+    'page={{ number }}" aria-current="page" aria-label="Page {{ number }}, this page">{{ number }}</a></li>\n'
+    '    {% else %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}page={{ number }}" '
+    'aria-label="Page {{ number }}">{{ number }}</a></li>{% endif %}\n'
+    "    {% endfor %}\n"
+    "  </ul>\n"
+    '  {% if page_obj.has_next %}<a rel="next" href="?{% if query %}{{ query }}&amp;{% endif %}'
+    'page={{ page_obj.next_page_number }}">Next →</a>{% endif %}\n'
+    '  <p class="page-of">Page {{ page_obj.number }} of {{ page_obj.paginator.num_pages }}'
+    "{% if page_obj.paginator.truncated %} (pages stop at {{ page_obj.paginator.num_pages }}: "
+    "{{ truncated_advice }} to reach the rest){% endif %}</p>\n"
+    "</nav>\n"
+    "{% endif %}\n"
+)
+
+
+@pytest.mark.parametrize("sort", ["", "title", "-date"])
+def test_page_links_are_written_as_the_template_wrote_them_and_escaped(sort):
+    from django.template import engines
+    from django.test import RequestFactory
+
+    from partnership.pagination import BoundedPaginator, beyond_the_last_page
+    from partnership.templatetags.pages import pagination
+
+    template = engines["django"].from_string(_PAGE_LINKS_AS_THE_TEMPLATE_WROTE_THEM)
+    request = RequestFactory().get("/meetings/", {"sort": sort} if sort else {})
+    for count in (0, 1, 25, 26, 60, 130, 251, 2000):
+        paginator = BoundedPaginator(range(count), 25)
+        for number in range(1, paginator.num_pages + 1):
+            page = paginator.page(number)
+            for query in ("", "area=trade", 'q="><script>alert(1)</script>&area=a'):
+                context = {
+                    "page_obj": page,
+                    "query": query,
+                    "page_numbers": list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)),
+                    "truncated_advice": beyond_the_last_page(sort),
+                }
+                written = pagination({"request": request}, page, query)
+                assert written == template.render(context), (count, number, query)
+                assert "<script>" not in written
+    assert "(pages stop at 40: " in written  # the last list's pages are cut at MAX_PAGES
+    assert pagination({"request": request}, None, "") == "\n"
