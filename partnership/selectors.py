@@ -329,12 +329,21 @@ def area_page(slug: str) -> dict:
         "ancestors": _only_public(ancestors),
         "children": area.children.public(),
         "meeting_links": meeting_links,
-        "meetings_below": meetings().for_areas([area]).count(),
+        "meetings_below": _meetings_in_subtree(area),
         "outcomes": outcomes,
         "agreements": agreements,
         "limit": DETAIL_LIMIT,
         "depends_on": depends_on,
     }
+
+
+def _meetings_in_subtree(area) -> int:
+    """How many public meetings discussed the area or an area below it: kept on write where counts
+    are (its list's total), else counted (on PostgreSQL, 50 ms for a large area at 200,000 meetings)."""
+    using = Meeting.objects.db
+    if facets.maintained(using):
+        return facets.StoredCounts(area.pk, using).total()
+    return meetings().for_areas([area]).count()
 
 
 def agreement_page(slug: str) -> dict:

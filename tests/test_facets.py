@@ -2,6 +2,7 @@
 lists read equal the GROUP BY over the public rule, and the lists show the same facets either way."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -143,6 +144,30 @@ def test_a_draft_fact_on_a_published_meeting_does_not_count(db, topic, pillar):
     assert kept("official", official.pk) == kept("official", official.pk, scope=topic.pk) == 1
     assert meetings(f"area={topic.slug}").qs.count() == 1
     agree(pillar, topic)
+
+
+def test_an_area_page_counts_the_meetings_its_list_holds(db, client, topic, pillar):
+    """An area's page says how many meetings discussed it or an area below it, read from the kept
+    counts where they are kept: a meeting on both counted once, a draft meeting and a draft link to
+    a published meeting left out until their release is published."""
+    published_meeting(pillar)
+    published_meeting(topic)
+    published_meeting(topic, pillar)
+    draft = factories.release(status=ReleaseStatus.DRAFT)
+    published_meeting(topic, source=draft)
+    MeetingArea.objects.create(meeting=published_meeting(), area=topic, source=draft, source_paragraph=1)
+
+    def said(area):
+        found = re.search(
+            rf"([\d,]+) meetings? on {area.name} or its sub-areas", client.get(area.get_absolute_url()).text
+        )
+        return int(found.group(1).replace(",", ""))
+
+    assert said(pillar) == Meeting.objects.public().for_areas([pillar]).count() == 3
+    assert said(topic) == 2
+    services.releases_set_status(releases=[draft], status=ReleaseStatus.PUBLISHED)
+    assert said(pillar) == Meeting.objects.public().for_areas([pillar]).count() == 5
+    assert said(topic) == 4
 
 
 @postgresql
