@@ -182,7 +182,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), [meetings, meetings])
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), [meetings] * 3)
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
     for model, rows in changed.items():
         manager = model._default_manager.db_manager(using)
@@ -193,7 +193,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), [meetings, meetings])
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), [meetings] * 3)
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
 
 
@@ -205,6 +205,10 @@ SELECT scope, facet, key, {sign}count(*) FROM (
     UNION ALL
     SELECT r.root_id, i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    WHERE i.meeting_id = ANY(%s)
+    UNION ALL
+    SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
+    FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
     WHERE i.meeting_id = ANY(%s)
 ) items GROUP BY 1, 2, 3
 ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
@@ -295,6 +299,9 @@ INSERT INTO partnership_facetcount (scope, facet, key, n)
         UNION ALL
         SELECT r.root_id, i.facet, i.key
         FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+        UNION ALL
+        SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
+        FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
     ) items GROUP BY 1, 2, 3;
 ANALYZE partnership_facetroot, partnership_facetcount;
 """
@@ -313,7 +320,8 @@ SMALL_FACETS = ("kind", "year", "city", "area", "pillar_year")
 
 
 class StoredCounts:
-    """The counts kept for one list: all public meetings (scope 0) or one area's subtree."""
+    """The counts kept for one list: all public meetings (scope 0), one area's subtree (its pk) or
+    one year's meetings (minus the year, year_scope)."""
 
     def __init__(self, scope: int, using: str):
         self.scope = scope
@@ -370,8 +378,21 @@ def in_subtree(meetings, area):
     return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
 
 
+def year_scope(year: int) -> int:
+    """The scope a year's counts are kept under: minus the year, apart from 0 and the areas' keys."""
+    return -year
+
+
+def year_scopes(using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """The scope of every year with a public meeting, or with counts kept (to find those left over)."""
+    years = {day.year for day in Meeting.objects.using(using).public().dates("date", "year")}
+    kept = FacetCount.objects.using(using).filter(scope__lt=0).values_list("scope", flat=True).distinct()
+    return sorted({year_scope(year) for year in years} | set(kept))
+
+
 def scope_of(filterset) -> int | None:
-    """0 for the unfiltered meeting list, an area's pk when the only filter is that one area; None otherwise.
+    """0 for the unfiltered meeting list, an area's pk when the only filter is that one area, a year's
+    scope when it is that one year; None otherwise.
 
     Sorting changes no count. Call on a valid filterset only.
     """
@@ -382,6 +403,8 @@ def scope_of(filterset) -> int | None:
     if names == {"area"} and len(data.getlist("area")) == 1:
         areas = list(filterset.form.cleaned_data["area"])
         return areas[0].pk if len(areas) == 1 else None
+    if names == {"year"} and filterset.form.cleaned_data["year"] is not None:
+        return year_scope(filterset.form.cleaned_data["year"])
     return None
 
 
@@ -400,13 +423,15 @@ def stored_counts(filterset) -> StoredCounts | None:
 
 
 def expected_counts(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int]]:
-    """What the GROUP BY over public() gives for scope (0: all public meetings; else an area's subtree)."""
+    """What the GROUP BY over public() gives for scope (0: all public meetings; an area's subtree; a year's)."""
     from .filters import _subtree_counts
     from .pictures import per_year_and_pillar
 
     meetings = Meeting.objects.using(using).public().order_by()
-    if scope:
+    if scope > 0:
         meetings = meetings.for_areas([scope])
+    elif scope < 0:
+        meetings = meetings.filter(date__year=-scope)
     found: dict[str, dict[str, int]] = {}
 
     def keep(facet, rows):
@@ -439,7 +464,7 @@ def stored(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int
 def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Where the kept counts differ from the GROUP BY, one line each; empty when they agree.
 
-    Scopes: 0 and every area unless given. Flags that public() no longer agrees with are reported too.
+    Scopes: 0, every area and every year unless given. Flags that public() no longer agrees with are reported too.
     """
     lines = []
     for model in [Meeting, *LINKS]:
@@ -452,7 +477,7 @@ def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALI
     if connections[using].vendor != "postgresql":
         return lines
     if scopes is None:
-        scopes = [0, *CooperationArea.objects.using(using).values_list("pk", flat=True)]
+        scopes = [0, *CooperationArea.objects.using(using).values_list("pk", flat=True), *year_scopes(using)]
     for scope in scopes:
         expected, kept = expected_counts(scope, using), stored(scope, using)
         for facet in sorted(set(expected) | set(kept)):

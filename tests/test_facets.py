@@ -37,8 +37,8 @@ def meetings(query: str = "", *, group: bool = False) -> MeetingFilter:
 
 
 def agree(*areas: CooperationArea) -> None:
-    """The kept counts equal the GROUP BY for every list, or (faster) for all meetings and these areas."""
-    scopes = [0, *(area.pk for area in areas)] if areas else None
+    """The kept counts equal the GROUP BY for every list, or (faster) for all meetings, these areas and every year."""
+    scopes = [0, *(area.pk for area in areas), *facets.year_scopes()] if areas else None
     assert facets.differences(scopes) == []
 
 
@@ -69,7 +69,7 @@ def test_the_fixture_is_counted_as_the_group_by_counts_it(seeded):
 
 @postgresql
 def test_the_lists_show_the_same_facets_and_chart_kept_or_grouped(seeded):
-    for query in ["", "area=maritime-security", "area=political-security", "sort=date"]:
+    for query in ["", "area=maritime-security", "area=political-security", "sort=date", "year=2015", "year=1990"]:
         kept_list, grouped = meetings(query), meetings(query, group=True)
         assert kept_list.stored_counts() is not None, query
         assert grouped.stored_counts() is None
@@ -81,7 +81,12 @@ def test_the_lists_show_the_same_facets_and_chart_kept_or_grouped(seeded):
 
 @postgresql
 def test_other_filter_combinations_group_their_own_result(seeded):
-    for query in ["area=maritime-security&year=2015", "area=maritime-security&area=political-security", "q=jenca"]:
+    for query in [
+        "area=maritime-security&year=2015",
+        "area=maritime-security&area=political-security",
+        "q=jenca",
+        "year=2015&kind=summit",
+    ]:
         assert meetings(query).stored_counts() is None, query
 
 
@@ -260,6 +265,34 @@ def test_an_area_moved_under_another_pillar_is_recounted(db, topic, pillar):
     assert kept("area", pillar.pk) == 0
     assert kept("area", other.pk) == kept("area", topic.pk, scope=other.pk) == 1
     agree(pillar, topic, other)
+
+
+@postgresql
+def test_a_meeting_moved_to_another_year_takes_all_its_counts_to_that_years_list(db, client, topic, pillar):
+    """The hard case for a year's list: a new date moves the meeting's people, organisations and areas
+    too, not only its year; a day's correction within the year moves nothing; unpublishing empties it."""
+    meeting = published_meeting(topic, date=datetime.date(2016, 3, 1))
+    official = factories.official(name="Ana Year")
+    Participation.objects.create(meeting=meeting, official=official, source=meeting.source, source_paragraph=1)
+    in_2016, in_2017 = facets.year_scope(2016), facets.year_scope(2017)
+    assert kept("official", official.pk, in_2016) == kept("area", topic.pk, in_2016) == 1
+    assert kept("area", pillar.pk, in_2016) == kept("pillar_year", f"{pillar.pk}-2016", in_2016) == 1
+    meeting.date = datetime.date(2016, 3, 2)
+    meeting.save()
+    assert kept("official", official.pk, in_2016) == 1
+    meeting.date = datetime.date(2017, 1, 5)
+    meeting.save()
+    assert kept("official", official.pk, in_2016) == kept("area", topic.pk, in_2016) == 0
+    assert kept("official", official.pk, in_2017) == kept("area", topic.pk, in_2017) == kept("year", 2017, in_2017) == 1
+    agree(pillar, topic)
+    listing = meetings("year=2017")
+    assert listing.stored_counts() is not None
+    assert [choice.label for choice in listing.official_facets()] == ["Ana Year"]
+    assert "Ana Year" in client.get("/meetings/?year=2017").text
+    assert "Ana Year" not in client.get("/meetings/?year=2016").text
+    services.releases_set_status(releases=[meeting.source], status=ReleaseStatus.DRAFT)
+    assert facets.stored(in_2017) == {}
+    agree(pillar, topic)
 
 
 @postgresql
