@@ -33,7 +33,7 @@ def write(server, code: str) -> None:
 
 
 def test_a_rename_in_another_process_is_on_every_workers_page_at_the_next_request(server):
-    before = many(server, MEETING)
+    before = server.from_several_workers(MEETING, lambda: many(server, MEETING))
     assert all(r.status_code == 200 and "Miroslav Jenča" in r.text for r in before)
     assert len(server.worker_pids(MEETING)) >= 2, "the page was not cached by several workers"
     write(server, "o = Official.objects.get(slug='miroslav-jenca'); o.name = 'Miroslav Jenca Renamed'; o.save()")
