@@ -7,6 +7,7 @@ those tests see what they always saw. Tests using a live server see the data thr
 connection, so they load it themselves, committed, and Django flushes it afterwards.
 """
 
+import io
 import json
 import os
 from pathlib import Path
@@ -85,6 +86,19 @@ class SharedSeed:
         if connection.in_atomic_block:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the controlled vocabulary of areas in it, as every database has it.
+
+    Migration 0012 loads it, but a test that commits is flushed afterwards, and a database kept for
+    the next run (--reuse-db) stays flushed: the vocabulary is merged in again at the start of each
+    run (load_vocabulary adds what is missing and changes nothing else)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_vocabulary", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")
