@@ -126,7 +126,7 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
         if hit is None:
             return None
         value, name, seen, generation = hit
-        _remember_scope(full_key, name)
+        _remember(_scope_seen, full_key, name)
         now = found.get(RECORDS_GENERATION_KEY)
         if generation != (records_generation() if now is None else now):
             return None
@@ -136,7 +136,7 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
     def compute_and_keep(generation):
         value, name, seen = compute()
         cache.set(full_key, (value, name, seen, generation), settings.CACHE_TIMEOUT)
-        _remember_scope(full_key, name)
+        _remember(_scope_seen, full_key, name)
         return (value,)
 
     found = current()
@@ -151,12 +151,6 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
 # Per process, the scope token each value kept in scope was last seen with: read with it.
 # Only a guess, like _dependencies_seen below: the token named in the value is what is checked.
 _scope_seen: dict[str, str] = {}
-
-
-def _remember_scope(key: str, name: str) -> None:
-    if len(_scope_seen) >= _DEPENDENCIES_SEEN_MAX and key not in _scope_seen:
-        _scope_seen.clear()
-    _scope_seen[key] = name
 
 
 # The first requests after a save miss the same values in several workers at once (the unfiltered
@@ -273,7 +267,7 @@ def _cached_by_versions(view, *, with_query: bool):
         if hit is not None:
             content, content_type, depends_on, seen = hit
             now = tuple(found.get(name) for name in guess) if depends_on == guess else versions.current(depends_on)
-            _remember(key, depends_on)
+            _remember(_dependencies_seen, key, depends_on)
             if now == seen:
                 return HttpResponse(content, content_type=content_type)
         # A save committed while this page renders moves the generation on after its data is
@@ -294,7 +288,7 @@ def _cached_by_versions(view, *, with_query: bool):
             if generation() == before:
                 entry = (response.content, response["Content-Type"], depends_on, seen)
                 cache.set(key, entry, settings.RECORD_PAGE_TIMEOUT)
-                _remember(key, depends_on)
+                _remember(_dependencies_seen, key, depends_on)
         return response
 
     return wrapper
@@ -303,13 +297,14 @@ def _cached_by_versions(view, *, with_query: bool):
 # Per process, the version keys each cached record page depended on when last seen: a hit then
 # reads the page and its versions together. Only a guess: the page's own list is what is checked.
 _dependencies_seen: dict[str, tuple] = {}
-_DEPENDENCIES_SEEN_MAX = 20_000
+# Each of these per-process guesses holds at most this many keys, then starts again.
+_SEEN_MAX = 20_000
 
 
-def _remember(key: str, depends_on: tuple) -> None:
-    if len(_dependencies_seen) >= _DEPENDENCIES_SEEN_MAX and key not in _dependencies_seen:
-        _dependencies_seen.clear()
-    _dependencies_seen[key] = depends_on
+def _remember(seen: dict, key: str, value) -> None:
+    if len(seen) >= _SEEN_MAX and key not in seen:
+        seen.clear()
+    seen[key] = value
 
 
 def _ours(model) -> bool:
