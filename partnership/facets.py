@@ -6,15 +6,17 @@ Two halves, so that what is public is still decided in one place (decision 0015)
   model's `public()` QuerySet. The `sync_*` functions recompute it, with `public()` itself, for
   what a write can change (the signals below: a link saved or deleted, a meeting saved, a release
   published or unpublished, a record's `first_seen` changed or a fact attesting it written).
-- PostgreSQL triggers (migration 0013) only add the flagged rows up into FacetCount: per facet
-  value over all public meetings (scope 0) and within each area's subtree (scope = the area's pk).
+- PostgreSQL triggers (migrations 0013, 0015, 0016) only add the flagged rows up into FacetCount:
+  per facet value over all public meetings (scope 0), within each area's subtree (scope = the
+  area's pk), each year (year_scope) and each area's subtree in each year (area_year_scope).
 
 `QuerySet.update()`, raw SQL and COPY send no signal: after them, call `rebuild()` (or
 `manage.py facet_counts --rebuild`); `differences()` compares the tables with the GROUP BY.
 
-Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, on
-PostgreSQL, unless a bulk load left the counts stale (FacetStale). SQLite, and every other
-combination of filters, count by GROUP BY over the current result.
+Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, one
+year, or one area and one year, on PostgreSQL, unless a bulk load left the counts stale
+(FacetStale). SQLite, and every other combination of filters, count by GROUP BY over the current
+result.
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), [meetings] * 3)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-", years=YEARS), [meetings] * 4)
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
     for model, rows in changed.items():
         manager = model._default_manager.db_manager(using)
@@ -193,7 +195,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), [meetings] * 3)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="", years=YEARS), [meetings] * 4)
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
 
 
@@ -209,6 +211,11 @@ SELECT scope, facet, key, {sign}count(*) FROM (
     UNION ALL
     SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
+    WHERE i.meeting_id = ANY(%s)
+    UNION ALL
+    SELECT -(r.root_id * {years} + extract(year FROM m.date)::bigint), i.facet, i.key
+    FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    JOIN partnership_meeting m ON m.id = i.meeting_id
     WHERE i.meeting_id = ANY(%s)
 ) items GROUP BY 1, 2, 3
 ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
@@ -284,7 +291,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
         refresh_closure(using)
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL))
+                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL, years=YEARS))
                 cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
         FacetStale.objects.using(using).all().delete()
 
@@ -302,6 +309,10 @@ INSERT INTO partnership_facetcount (scope, facet, key, n)
         UNION ALL
         SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
         FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
+        UNION ALL
+        SELECT -(r.root_id * {years} + extract(year FROM m.date)::bigint), i.facet, i.key
+        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+        JOIN partnership_meeting m ON m.id = i.meeting_id
     ) items GROUP BY 1, 2, 3;
 ANALYZE partnership_facetroot, partnership_facetcount;
 """
@@ -320,8 +331,8 @@ SMALL_FACETS = ("kind", "year", "city", "area", "pillar_year")
 
 
 class StoredCounts:
-    """The counts kept for one list: all public meetings (scope 0), one area's subtree (its pk) or
-    one year's meetings (minus the year, year_scope)."""
+    """The counts kept for one list: all public meetings (scope 0), one area's subtree (its pk),
+    one year's meetings (year_scope) or one area's subtree in one year (area_year_scope)."""
 
     def __init__(self, scope: int, using: str):
         self.scope = scope
@@ -378,21 +389,49 @@ def in_subtree(meetings, area):
     return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
 
 
+# Scopes below zero are years (minus the year) and, from minus YEARS down, an area's year:
+# -(area pk × YEARS + year). Migration 0016's triggers write the same numbers.
+YEARS = 10_000
+
+
 def year_scope(year: int) -> int:
     """The scope a year's counts are kept under: minus the year, apart from 0 and the areas' keys."""
     return -year
 
 
+def area_year_scope(area_pk: int, year: int) -> int:
+    """The scope of an area's subtree in one year: below every year's scope."""
+    return -(area_pk * YEARS + year)
+
+
+def area_and_year(scope: int) -> tuple[int, int] | None:
+    """(area pk, year) of an area_year_scope; None for any other scope."""
+    return divmod(-scope, YEARS) if scope <= -YEARS else None
+
+
 def year_scopes(using: str = DEFAULT_DB_ALIAS) -> list[int]:
     """The scope of every year with a public meeting, or with counts kept (to find those left over)."""
     years = {day.year for day in Meeting.objects.using(using).public().dates("date", "year")}
-    kept = FacetCount.objects.using(using).filter(scope__lt=0).values_list("scope", flat=True).distinct()
-    return sorted({year_scope(year) for year in years} | set(kept))
+    kept = FacetCount.objects.using(using).filter(scope__lt=0, scope__gt=-YEARS).values_list("scope", flat=True)
+    return sorted({year_scope(year) for year in years} | set(kept.distinct()))
+
+
+def area_year_scopes(areas: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """The scope of every year of every area (or of these areas' pks) with a public meeting in its
+    subtree, or with counts kept."""
+    area_ids = list(CooperationArea.objects.using(using).values_list("pk", flat=True)) if areas is None else areas
+    scopes = set()
+    for pk in area_ids:
+        days = Meeting.objects.using(using).public().for_areas([pk]).dates("date", "year")
+        scopes |= {area_year_scope(pk, day.year) for day in days}
+    kept = FacetCount.objects.using(using).filter(scope__lte=-YEARS).values_list("scope", flat=True).distinct()
+    scopes |= {scope for scope in kept if areas is None or area_and_year(scope)[0] in area_ids}
+    return sorted(scopes)
 
 
 def scope_of(filterset) -> int | None:
     """0 for the unfiltered meeting list, an area's pk when the only filter is that one area, a year's
-    scope when it is that one year; None otherwise.
+    scope when it is that one year, an area's year's scope when it is those two; None otherwise.
 
     Sorting changes no count. Call on a valid filterset only.
     """
@@ -400,11 +439,15 @@ def scope_of(filterset) -> int | None:
     names = set(data) - {"sort"}
     if not names:
         return 0
-    if names == {"area"} and len(data.getlist("area")) == 1:
-        areas = list(filterset.form.cleaned_data["area"])
-        return areas[0].pk if len(areas) == 1 else None
-    if names == {"year"} and filterset.form.cleaned_data["year"] is not None:
-        return year_scope(filterset.form.cleaned_data["year"])
+    cleaned = filterset.form.cleaned_data
+    areas = list(cleaned["area"] or []) if "area" in names and len(data.getlist("area")) == 1 else []
+    year = cleaned["year"] if "year" in names else None
+    if names == {"area"} and len(areas) == 1:
+        return areas[0].pk
+    if names == {"year"} and year is not None:
+        return year_scope(year)
+    if names == {"area", "year"} and len(areas) == 1 and year is not None:
+        return area_year_scope(areas[0].pk, year)
     return None
 
 
@@ -423,13 +466,17 @@ def stored_counts(filterset) -> StoredCounts | None:
 
 
 def expected_counts(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int]]:
-    """What the GROUP BY over public() gives for scope (0: all public meetings; an area's subtree; a year's)."""
+    """What the GROUP BY over public() gives for scope (0: all public meetings; an area's subtree; a year's;
+    an area's subtree in a year)."""
     from .filters import _subtree_counts
     from .pictures import per_year_and_pillar
 
     meetings = Meeting.objects.using(using).public().order_by()
     if scope > 0:
         meetings = meetings.for_areas([scope])
+    elif area_and_year(scope):
+        area, year = area_and_year(scope)
+        meetings = meetings.for_areas([area]).filter(date__year=year)
     elif scope < 0:
         meetings = meetings.filter(date__year=-scope)
     found: dict[str, dict[str, int]] = {}
@@ -464,7 +511,8 @@ def stored(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int
 def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Where the kept counts differ from the GROUP BY, one line each; empty when they agree.
 
-    Scopes: 0, every area and every year unless given. Flags that public() no longer agrees with are reported too.
+    Scopes: 0, every area, every year and every area's year unless given. Flags that public() no
+    longer agrees with are reported too.
     """
     lines = []
     for model in [Meeting, *LINKS]:
@@ -477,7 +525,8 @@ def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALI
     if connections[using].vendor != "postgresql":
         return lines
     if scopes is None:
-        scopes = [0, *CooperationArea.objects.using(using).values_list("pk", flat=True), *year_scopes(using)]
+        areas = CooperationArea.objects.using(using).values_list("pk", flat=True)
+        scopes = [0, *areas, *year_scopes(using), *area_year_scopes(using=using)]
     for scope in scopes:
         expected, kept = expected_counts(scope, using), stored(scope, using)
         for facet in sorted(set(expected) | set(kept)):

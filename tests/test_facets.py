@@ -37,8 +37,10 @@ def meetings(query: str = "", *, group: bool = False) -> MeetingFilter:
 
 
 def agree(*areas: CooperationArea) -> None:
-    """The kept counts equal the GROUP BY for every list, or (faster) for all meetings, these areas and every year."""
-    scopes = [0, *(area.pk for area in areas), *facets.year_scopes()] if areas else None
+    """The kept counts equal the GROUP BY for every list, or (faster) for all meetings, these areas (in
+    every year of theirs) and every year."""
+    pks = [area.pk for area in areas]
+    scopes = [0, *pks, *facets.year_scopes(), *facets.area_year_scopes(pks)] if areas else None
     assert facets.differences(scopes) == []
 
 
@@ -69,7 +71,10 @@ def test_the_fixture_is_counted_as_the_group_by_counts_it(seeded):
 
 @postgresql
 def test_the_lists_show_the_same_facets_and_chart_kept_or_grouped(seeded):
-    for query in ["", "area=maritime-security", "area=political-security", "sort=date", "year=2015", "year=1990"]:
+    queries = ["", "area=maritime-security", "area=political-security", "sort=date", "year=2015", "year=1990"]
+    queries += ["area=maritime-security&year=2015", "area=political-security&year=2015&sort=title"]
+    queries += ["area=maritime-security&year=1990"]
+    for query in queries:
         kept_list, grouped = meetings(query), meetings(query, group=True)
         assert kept_list.stored_counts() is not None, query
         assert grouped.stored_counts() is None
@@ -82,7 +87,7 @@ def test_the_lists_show_the_same_facets_and_chart_kept_or_grouped(seeded):
 @postgresql
 def test_other_filter_combinations_group_their_own_result(seeded):
     for query in [
-        "area=maritime-security&year=2015",
+        "area=maritime-security&year=2015&kind=summit",
         "area=maritime-security&area=political-security",
         "q=jenca",
         "year=2015&kind=summit",
@@ -103,7 +108,7 @@ def test_a_small_result_counted_over_its_ids_shows_what_the_joins_show(db, topic
         Participation.objects.create(meeting=meeting, official=other, source=draft, source_paragraph=1)
     hidden = factories.meeting(areas=[topic], source=draft, date=datetime.date(2015, 6, 9))
     Participation.objects.create(meeting=hidden, official=shared, source=draft, source_paragraph=1)
-    for query in [f"area={topic.slug}&year=2015", f"area={pillar.slug}&official={shared.slug}", "kind=summit"]:
+    for query in [f"area={topic.slug}&kind=summit", f"area={pillar.slug}&official={shared.slug}", "kind=summit"]:
         by_ids = meetings(query)
         assert by_ids.result_ids() is not None and len(by_ids.result_ids()) == 7, query
         monkeypatch.setattr("partnership.filters.RESULT_IDS_MAX", 0)
@@ -293,6 +298,64 @@ def test_a_meeting_moved_to_another_year_takes_all_its_counts_to_that_years_list
     services.releases_set_status(releases=[meeting.source], status=ReleaseStatus.DRAFT)
     assert facets.stored(in_2017) == {}
     agree(pillar, topic)
+
+
+@postgresql
+def test_an_areas_year_follows_the_meeting_across_years_areas_and_publication(db, client, topic, pillar):
+    """The hard cases for an area's year: a new date moves everything the meeting contributes from each
+    of its areas' old year to the new one; a new area link brings it into that area's year with all
+    its facts, and into the other areas' years as one more area; the last link under a pillar takes
+    it out of the pillar's year; unpublishing empties every one of them."""
+    other = factories.area(name="Other pillar")
+    meeting = published_meeting(topic, date=datetime.date(2016, 3, 1))
+    official = factories.official(name="Ana Area-Year")
+    Participation.objects.create(meeting=meeting, official=official, source=meeting.source, source_paragraph=1)
+    topic_2016, pillar_2016 = facets.area_year_scope(topic.pk, 2016), facets.area_year_scope(pillar.pk, 2016)
+    topic_2017, pillar_2017 = facets.area_year_scope(topic.pk, 2017), facets.area_year_scope(pillar.pk, 2017)
+    other_2017 = facets.area_year_scope(other.pk, 2017)
+    assert kept("official", official.pk, topic_2016) == kept("official", official.pk, pillar_2016) == 1
+    assert kept("area", topic.pk, pillar_2016) == kept("pillar_year", f"{pillar.pk}-2016", topic_2016) == 1
+
+    meeting.date = datetime.date(2017, 1, 5)
+    meeting.save()
+    assert facets.stored(topic_2016) == facets.stored(pillar_2016) == {}
+    assert kept("official", official.pk, topic_2017) == kept("year", 2017, pillar_2017) == 1
+
+    MeetingArea.objects.create(meeting=meeting, area=other, source=meeting.source, source_paragraph=1)
+    assert kept("official", official.pk, other_2017) == kept("area", topic.pk, other_2017) == 1
+    assert kept("area", other.pk, topic_2017) == kept("pillar_year", f"{other.pk}-2017", pillar_2017) == 1
+    agree(pillar, topic, other)
+
+    MeetingArea.objects.filter(meeting=meeting, area=topic).delete()
+    assert facets.stored(topic_2017) == facets.stored(pillar_2017) == {}
+    assert kept("area", topic.pk, other_2017) == 0
+    assert kept("official", official.pk, other_2017) == 1
+
+    listing = meetings(f"area={other.slug}&year=2017")
+    assert listing.stored_counts() is not None
+    assert listing.facets() == meetings(f"area={other.slug}&year=2017", group=True).facets()
+    assert [choice.label for choice in listing.official_facets()] == ["Ana Area-Year"]
+    assert "Ana Area-Year" in client.get(f"/meetings/?area={other.slug}&year=2017").text
+    assert "Ana Area-Year" not in client.get(f"/meetings/?area={other.slug}&year=2016").text
+    agree(pillar, topic, other)
+
+    services.releases_set_status(releases=[meeting.source], status=ReleaseStatus.DRAFT)
+    assert facets.stored(other_2017) == {}
+    agree(pillar, topic, other)
+
+
+def test_an_area_and_a_year_are_one_kept_list_and_anything_more_is_grouped(seeded):
+    area = CooperationArea.objects.get(slug="maritime-security")
+    assert facets.scope_of(meetings("area=maritime-security&year=2015")) == facets.area_year_scope(area.pk, 2015)
+    assert facets.scope_of(meetings("area=maritime-security&year=2015&sort=date")) == facets.area_year_scope(
+        area.pk, 2015
+    )
+    for query in ["area=maritime-security&area=political-security&year=2015", "area=maritime-security&kind=summit"]:
+        assert facets.scope_of(meetings(query)) is None, query
+    # The numbers never collide: an area's year is below every year, and decodes to itself.
+    assert facets.area_year_scope(1, 9999) < facets.year_scope(9999) < 0
+    assert facets.area_and_year(facets.area_year_scope(area.pk, 2015)) == (area.pk, 2015)
+    assert facets.area_and_year(facets.year_scope(2015)) is None
 
 
 @postgresql

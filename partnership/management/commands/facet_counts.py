@@ -2,13 +2,13 @@
 
 manage.py facet_counts --rebuild        after COPY, QuerySet.update() or raw SQL on meetings or links
 manage.py facet_counts --check          compare the tables with the GROUP BY over the public rule
-manage.py facet_counts --check --area political-security-pillar-1   (only these lists, and the unfiltered one)
+manage.py facet_counts --check --area political-security-pillar-1   (these lists, in each year, and the unfiltered one)
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from partnership import facets
 from partnership.models import CooperationArea
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         if rebuild:
             started = time.perf_counter()
             facets.rebuild(database)
+            connection = connections[database]
+            if connection.vendor == "postgresql" and connection.get_autocommit():
+                # Rewritten tables have no visibility map until vacuumed: until then an area's list
+                # reads its meetings from FacetRoot's heap, not its index alone (7 ms against 1.5).
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE partnership_facetroot, partnership_facetcount")
             self.stdout.write(f"Rebuilt the facet counts in {time.perf_counter() - started:.1f} s.")
         if check:
             scopes = None
@@ -37,7 +43,7 @@ class Command(BaseCommand):
                 unknown = sorted(set(area) - set(found))
                 if unknown:
                     raise CommandError(f"No cooperation area with the slug {', '.join(unknown)}.")
-                scopes = [0, *found.values()]
+                scopes = [0, *found.values(), *facets.area_year_scopes(list(found.values()), database)]
             if not facets.maintained(database):
                 self.stdout.write("The counts are not kept here (SQLite, or stale): lists count by GROUP BY.")
             lines = facets.differences(scopes, database)
