@@ -3,6 +3,7 @@
 Read from the environment so one file serves the machine and the drills (bench/drill.py).
 """
 
+import gc
 import os
 
 from partnership.env import behind_tls_proxy, web_concurrency
@@ -34,3 +35,11 @@ secure_scheme_headers = {}
 # No runtime control socket: nothing uses it, and every gunicorn on a machine would share its
 # one default path (tests, drills and the benchmark start their own).
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Put what the worker has loaded (modules, settings, URL patterns: about 190,000 objects) out of
+    the garbage collector's reach: they live as long as the worker, and every full collection walked
+    them all. A rendered list takes about 8 % less time, a record page 7-14 %."""
+    gc.collect()
+    gc.freeze()
