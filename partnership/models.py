@@ -36,14 +36,15 @@ def detail_url(name: str, slug: str) -> str:
     return f"{before}{slug}{after}"
 
 
-@functools.lru_cache(maxsize=64)
-def _route(name: str, script_prefix: str, urlconf) -> str:
-    return reverse(name)
+@functools.lru_cache(maxsize=256)
+def _route(name: str, script_prefix: str, urlconf, kwargs: tuple) -> str:
+    return reverse(name, kwargs=dict(kwargs) or None)
 
 
-def route_url(name: str) -> str:
-    """reverse(name) for a route without arguments, read once."""
-    return _route(name, get_script_prefix(), get_urlconf())
+def route_url(name: str, **kwargs: str) -> str:
+    """reverse(name, kwargs=kwargs), read once: for a route without arguments, or with constant
+    ones (an export's kind), never a record's slug (detail_url)."""
+    return _route(name, get_script_prefix(), get_urlconf(), tuple(sorted(kwargs.items())))
 
 
 def unique_slug(instance: models.Model, text: str) -> str:

@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone
 
 from partnership import citations
 from partnership.citations import Citable, bibtex, citable_for, csl_data, csl_json, plain_text
@@ -182,6 +184,16 @@ def test_the_canonical_address_is_escaped_as_it_is_printed(client, seeded):
     missing = client.get('/meetings/"><b>x</b>/').content.decode()
     assert "<b>x</b>" not in missing
     assert "http://testserver/meetings/&quot;&gt;&lt;b&gt;x&lt;/b&gt;/" in missing
+
+
+def test_a_page_is_printed_with_todays_date_as_django_writes_it_and_the_next_day_with_that_one(
+    client, seeded, monkeypatch
+):
+    today = Template('{% now "j F Y" %}').render(Context())
+    assert f"on {today}.</p>" in client.get("/meetings/").content.decode()
+    assert f"(accessed {today})" in client.get("/about/").content.decode()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2031, 1, 2))
+    assert "on 2 January 2031.</p>" in client.get("/meetings/").content.decode()
 
 
 def test_a_citation_date_is_never_more_precise_than_the_record():

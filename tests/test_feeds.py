@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from partnership.models import ReleaseStatus
 
@@ -117,6 +117,23 @@ def test_a_filtered_list_links_to_its_feed_and_downloads(client, seeded):
     assert 'href="/export/meetings.csv?area=maritime-security"' in html
     assert 'href="/export/meetings.json?area=maritime-security"' in html
     assert 'href="/api/meetings/?area=maritime-security"' in html
+
+
+def test_the_download_links_follow_the_address_the_site_is_served_under(client, seeded):
+    """The links' routes are resolved once per address prefix: a site mounted under /kb/ links under
+    /kb/, and the same process serving it at the root links at the root."""
+    # What gunicorn's WSGI handler does for a request with SCRIPT_NAME=/kb (the test client does not).
+    set_script_prefix("/kb/")
+    try:
+        mounted = client.get("/meetings/?area=maritime-security").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/kb/export/meetings.csv?area=maritime-security"' in mounted
+    assert 'href="/kb/api/meetings/?area=maritime-security"' in mounted
+    assert 'href="/kb/feeds/meetings/?area=maritime-security"' in mounted
+    root = client.get("/meetings/?area=maritime-security&sort=date").content.decode()
+    assert 'href="/export/meetings.csv?area=maritime-security&amp;sort=date"' in root
+    assert "/kb/" not in root
 
 
 @pytest.mark.parametrize("kind", ["officials", "organisations", "areas", "agreements", "releases"])

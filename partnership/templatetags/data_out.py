@@ -1,12 +1,17 @@
-"""Template tags for getting data out: the "cite this" block and export/feed/API links."""
+"""Template tags for getting data out: the "cite this" block, export/feed/API links, the date a page is printed."""
+
+import datetime
+import functools
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from partnership import citations
 from partnership.kinds import BY_COLLECTION, BY_MODEL
+from partnership.models import detail_url, route_url
 
 register = template.Library()
 
@@ -35,7 +40,7 @@ def cite_this(context, record):
 
 def _api_url(context, record) -> str:
     """The record's JSON in the API (the same public record, linked to the others by API URL)."""
-    path = reverse(f"api:{BY_MODEL[type(record)].key}-detail", kwargs={"slug": record.slug})
+    path = detail_url(f"api:{BY_MODEL[type(record)].key}-detail", record.slug)
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
 
@@ -50,6 +55,18 @@ def citation_meta(context, record):
         "citation_date": citations.highwire_date(citable),
         "description": citations.description(citable),
     }
+
+
+@register.simple_tag
+def today() -> str:
+    """Today's date as a citation prints it ("30 June 2015"), for the footer's "printed on" and an
+    "accessed" date: {% now "j F Y" %} formatted it anew on every page."""
+    return _day_printed(timezone.localdate(), get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _day_printed(day: datetime.date, language: str) -> str:
+    return date_format(day, "j F Y")
 
 
 def _filter_query(request, kind: str) -> str:
@@ -67,19 +84,19 @@ def data_out_links(context, kind: str):
     record_kind = BY_COLLECTION[kind]
     query = _filter_query(context.get("request"), kind)
     links = {
-        "csv": reverse("partnership:export-csv", kwargs={"kind": kind}) + query,
-        "json": reverse("partnership:export-json", kwargs={"kind": kind}) + query,
-        "api": reverse(f"api:{record_kind.key}-list") + query,
+        "csv": route_url("partnership:export-csv", kind=kind) + query,
+        "json": route_url("partnership:export-json", kind=kind) + query,
+        "api": route_url(f"api:{record_kind.key}-list") + query,
     }
     if record_kind.feed:
-        links["feed"] = reverse(f"partnership:feed-{kind}") + query
+        links["feed"] = route_url(f"partnership:feed-{kind}") + query
     return {"links": links, "kind": kind}
 
 
 @register.simple_tag(takes_context=True)
 def feed_url(context, kind: str, **filters) -> str:
     """The Atom feed of `kind` for the given filters, e.g. {% feed_url "meetings" area=area.slug %}."""
-    url = reverse(f"partnership:feed-{kind}")
+    url = route_url(f"partnership:feed-{kind}")
     pairs = [(key, value) for key, value in filters.items() if value not in (None, "")]
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
@@ -87,4 +104,4 @@ def feed_url(context, kind: str, **filters) -> str:
 @register.simple_tag(takes_context=True)
 def filtered_feed_url(context, kind: str) -> str:
     """The Atom feed of `kind` with this page's filters, for <link rel="alternate">."""
-    return reverse(f"partnership:feed-{kind}") + _filter_query(context.get("request"), kind)
+    return route_url(f"partnership:feed-{kind}") + _filter_query(context.get("request"), kind)
