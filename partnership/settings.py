@@ -105,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # memory per process only in development, or with a single worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_BACKENDS = {
-    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "redis": {"BACKEND": "partnership.redis_cache.RedisCache", "LOCATION": REDIS_URL},
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "partnership_cache",
