@@ -8,13 +8,14 @@ Two halves, so that what is public is still decided in one place (decision 0015)
   published or unpublished, a record's `first_seen` changed or a fact attesting it written).
 - PostgreSQL triggers (migrations 0013, 0015, 0016) only add the flagged rows up into FacetCount:
   per facet value over all public meetings (scope 0), within each area's subtree (scope = the
-  area's pk), each year (year_scope) and each area's subtree in each year (area_year_scope).
+  area's pk), each year (year_scope), and each area's subtree in each year (area_year_scope) and
+  of each kind (area_kind_scope).
 
 `QuerySet.update()`, raw SQL and COPY send no signal: after them, call `rebuild()` (or
 `manage.py facet_counts --rebuild`); `differences()` compares the tables with the GROUP BY.
 
 Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, one
-year, or one area and one year, on PostgreSQL, unless a bulk load left the counts stale
+year, or one area and one year or kind, on PostgreSQL, unless a bulk load left the counts stale
 (FacetStale). SQLite, and every other combination of filters, count by GROUP BY over the current
 result.
 """
@@ -184,7 +185,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-", years=YEARS), [meetings] * 4)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
     for model, rows in changed.items():
         manager = model._default_manager.db_manager(using)
@@ -195,7 +196,7 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     if bulk:
         with connection.cursor() as cursor:
             cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="", years=YEARS), [meetings] * 4)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
 
 
@@ -217,6 +218,11 @@ SELECT scope, facet, key, {sign}count(*) FROM (
     FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
     JOIN partnership_meeting m ON m.id = i.meeting_id
     WHERE i.meeting_id = ANY(%s)
+    UNION ALL
+    SELECT -({kinds} + r.root_id * 100 + partnership_kind_number(m.kind)), i.facet, i.key
+    FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+    JOIN partnership_meeting m ON m.id = i.meeting_id
+    WHERE i.meeting_id = ANY(%s) AND partnership_kind_number(m.kind) IS NOT NULL
 ) items GROUP BY 1, 2, 3
 ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
 """
@@ -291,7 +297,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
         refresh_closure(using)
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL, years=YEARS))
+                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL, years=YEARS, kinds=AREA_KINDS))
                 cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
         FacetStale.objects.using(using).all().delete()
 
@@ -313,6 +319,11 @@ INSERT INTO partnership_facetcount (scope, facet, key, n)
         SELECT -(r.root_id * {years} + extract(year FROM m.date)::bigint), i.facet, i.key
         FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
         JOIN partnership_meeting m ON m.id = i.meeting_id
+        UNION ALL
+        SELECT -({kinds} + r.root_id * 100 + partnership_kind_number(m.kind)), i.facet, i.key
+        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
+        JOIN partnership_meeting m ON m.id = i.meeting_id
+        WHERE partnership_kind_number(m.kind) IS NOT NULL
     ) items GROUP BY 1, 2, 3;
 ANALYZE partnership_facetroot, partnership_facetcount;
 """
@@ -332,7 +343,8 @@ SMALL_FACETS = ("kind", "year", "city", "area", "pillar_year")
 
 class StoredCounts:
     """The counts kept for one list: all public meetings (scope 0), one area's subtree (its pk),
-    one year's meetings (year_scope) or one area's subtree in one year (area_year_scope)."""
+    one year's meetings (year_scope), one area's subtree in one year (area_year_scope) or of one
+    kind (area_kind_scope)."""
 
     def __init__(self, scope: int, using: str):
         self.scope = scope
@@ -389,9 +401,14 @@ def in_subtree(meetings, area):
     return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
 
 
-# Scopes below zero are years (minus the year) and, from minus YEARS down, an area's year:
-# -(area pk × YEARS + year). Migration 0016's triggers write the same numbers.
+# Scopes below zero are years (minus the year); from minus YEARS down, an area's year,
+# -(area pk × YEARS + year); from minus AREA_KINDS down, an area's kind, -(AREA_KINDS + area pk
+# × 100 + the kind's number). Migrations 0016 and 0017 write the same numbers in SQL, where
+# partnership_kind_number() gives KIND_NUMBERS (a kind without a number is not kept: its
+# lists group their own result).
 YEARS = 10_000
+AREA_KINDS = 10**15
+KIND_NUMBERS = {"bilateral": 1, "summit": 2, "ministerial": 3, "working_level": 4, "conference": 5, "other": 6}
 
 
 def year_scope(year: int) -> int:
@@ -406,7 +423,22 @@ def area_year_scope(area_pk: int, year: int) -> int:
 
 def area_and_year(scope: int) -> tuple[int, int] | None:
     """(area pk, year) of an area_year_scope; None for any other scope."""
-    return divmod(-scope, YEARS) if scope <= -YEARS else None
+    return divmod(-scope, YEARS) if -AREA_KINDS < scope <= -YEARS else None
+
+
+def area_kind_scope(area_pk: int, kind: str) -> int | None:
+    """The scope of an area's subtree's meetings of one kind, below every area's year; None for a
+    kind whose counts are not kept."""
+    number = KIND_NUMBERS.get(kind)
+    return None if number is None else -(AREA_KINDS + area_pk * 100 + number)
+
+
+def area_and_kind(scope: int) -> tuple[int, str] | None:
+    """(area pk, kind) of an area_kind_scope; None for any other scope."""
+    if scope > -AREA_KINDS:
+        return None
+    area, number = divmod(-scope - AREA_KINDS, 100)
+    return area, {n: kind for kind, n in KIND_NUMBERS.items()}.get(number, "")
 
 
 def year_scopes(using: str = DEFAULT_DB_ALIAS) -> list[int]:
@@ -424,14 +456,27 @@ def area_year_scopes(areas: Iterable[int] | None = None, using: str = DEFAULT_DB
     for pk in area_ids:
         days = Meeting.objects.using(using).public().for_areas([pk]).dates("date", "year")
         scopes |= {area_year_scope(pk, day.year) for day in days}
-    kept = FacetCount.objects.using(using).filter(scope__lte=-YEARS).values_list("scope", flat=True).distinct()
+    kept = FacetCount.objects.using(using).filter(scope__lte=-YEARS, scope__gt=-AREA_KINDS)
+    kept = kept.values_list("scope", flat=True).distinct()
     scopes |= {scope for scope in kept if areas is None or area_and_year(scope)[0] in area_ids}
+    return sorted(scopes)
+
+
+def area_kind_scopes(areas: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """The scope of every kind of meeting in every area's subtree (or these areas'), or with counts kept."""
+    area_ids = list(CooperationArea.objects.using(using).values_list("pk", flat=True)) if areas is None else areas
+    scopes = set()
+    for pk in area_ids:
+        kinds = Meeting.objects.using(using).public().for_areas([pk]).order_by().values_list("kind", flat=True)
+        scopes |= {area_kind_scope(pk, kind) for kind in kinds.distinct()} - {None}
+    kept = FacetCount.objects.using(using).filter(scope__lte=-AREA_KINDS).values_list("scope", flat=True).distinct()
+    scopes |= {scope for scope in kept if areas is None or area_and_kind(scope)[0] in area_ids}
     return sorted(scopes)
 
 
 def scope_of(filterset) -> int | None:
     """0 for the unfiltered meeting list, an area's pk when the only filter is that one area, a year's
-    scope when it is that one year, an area's year's scope when it is those two; None otherwise.
+    scope when it is that one year, an area's year's or kind's scope when it is those two; None otherwise.
 
     Sorting changes no count. Call on a valid filterset only.
     """
@@ -448,6 +493,8 @@ def scope_of(filterset) -> int | None:
         return year_scope(year)
     if names == {"area", "year"} and len(areas) == 1 and year is not None:
         return area_year_scope(areas[0].pk, year)
+    if names == {"area", "kind"} and len(areas) == 1 and len(data.getlist("kind")) == 1 and cleaned["kind"]:
+        return area_kind_scope(areas[0].pk, cleaned["kind"])
     return None
 
 
@@ -467,13 +514,16 @@ def stored_counts(filterset) -> StoredCounts | None:
 
 def expected_counts(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int]]:
     """What the GROUP BY over public() gives for scope (0: all public meetings; an area's subtree; a year's;
-    an area's subtree in a year)."""
+    an area's subtree in a year, or of a kind)."""
     from .filters import _subtree_counts
     from .pictures import per_year_and_pillar
 
     meetings = Meeting.objects.using(using).public().order_by()
     if scope > 0:
         meetings = meetings.for_areas([scope])
+    elif area_and_kind(scope):
+        area, kind = area_and_kind(scope)
+        meetings = meetings.for_areas([area]).filter(kind=kind)
     elif area_and_year(scope):
         area, year = area_and_year(scope)
         meetings = meetings.for_areas([area]).filter(date__year=year)
@@ -511,7 +561,7 @@ def stored(scope: int, using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, int
 def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Where the kept counts differ from the GROUP BY, one line each; empty when they agree.
 
-    Scopes: 0, every area, every year and every area's year unless given. Flags that public() no
+    Scopes: 0, every area, every year, every area's year and kind unless given. Flags that public() no
     longer agrees with are reported too.
     """
     lines = []
@@ -526,7 +576,7 @@ def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALI
         return lines
     if scopes is None:
         areas = CooperationArea.objects.using(using).values_list("pk", flat=True)
-        scopes = [0, *areas, *year_scopes(using), *area_year_scopes(using=using)]
+        scopes = [0, *areas, *year_scopes(using), *area_year_scopes(using=using), *area_kind_scopes(using=using)]
     for scope in scopes:
         expected, kept = expected_counts(scope, using), stored(scope, using)
         for facet in sorted(set(expected) | set(kept)):

@@ -38,9 +38,10 @@ def meetings(query: str = "", *, group: bool = False) -> MeetingFilter:
 
 def agree(*areas: CooperationArea) -> None:
     """The kept counts equal the GROUP BY for every list, or (faster) for all meetings, these areas (in
-    every year of theirs) and every year."""
+    every year and kind of theirs) and every year."""
     pks = [area.pk for area in areas]
-    scopes = [0, *pks, *facets.year_scopes(), *facets.area_year_scopes(pks)] if areas else None
+    scopes = [0, *pks, *facets.year_scopes(), *facets.area_year_scopes(pks), *facets.area_kind_scopes(pks)]
+    scopes = scopes if areas else None
     assert facets.differences(scopes) == []
 
 
@@ -73,7 +74,8 @@ def test_the_fixture_is_counted_as_the_group_by_counts_it(seeded):
 def test_the_lists_show_the_same_facets_and_chart_kept_or_grouped(seeded):
     queries = ["", "area=maritime-security", "area=political-security", "sort=date", "year=2015", "year=1990"]
     queries += ["area=maritime-security&year=2015", "area=political-security&year=2015&sort=title"]
-    queries += ["area=maritime-security&year=1990"]
+    queries += ["area=maritime-security&year=1990", "area=maritime-security&kind=bilateral"]
+    queries += ["area=political-security&kind=summit&sort=date"]
     for query in queries:
         kept_list, grouped = meetings(query), meetings(query, group=True)
         assert kept_list.stored_counts() is not None, query
@@ -108,7 +110,7 @@ def test_a_small_result_counted_over_its_ids_shows_what_the_joins_show(db, topic
         Participation.objects.create(meeting=meeting, official=other, source=draft, source_paragraph=1)
     hidden = factories.meeting(areas=[topic], source=draft, date=datetime.date(2015, 6, 9))
     Participation.objects.create(meeting=hidden, official=shared, source=draft, source_paragraph=1)
-    for query in [f"area={topic.slug}&kind=summit", f"area={pillar.slug}&official={shared.slug}", "kind=summit"]:
+    for query in ["year=2015&kind=summit", f"area={pillar.slug}&official={shared.slug}", "kind=summit"]:
         by_ids = meetings(query)
         assert by_ids.result_ids() is not None and len(by_ids.result_ids()) == 7, query
         monkeypatch.setattr("partnership.filters.RESULT_IDS_MAX", 0)
@@ -350,12 +352,72 @@ def test_an_area_and_a_year_are_one_kept_list_and_anything_more_is_grouped(seede
     assert facets.scope_of(meetings("area=maritime-security&year=2015&sort=date")) == facets.area_year_scope(
         area.pk, 2015
     )
-    for query in ["area=maritime-security&area=political-security&year=2015", "area=maritime-security&kind=summit"]:
+    assert facets.scope_of(meetings("area=maritime-security&kind=summit")) == facets.area_kind_scope(area.pk, "summit")
+    for query in [
+        "area=maritime-security&area=political-security&year=2015",
+        "area=maritime-security&kind=summit&year=2015",
+        "area=maritime-security&kind=summit&kind=bilateral",
+        "kind=summit",
+    ]:
         assert facets.scope_of(meetings(query)) is None, query
     # The numbers never collide: an area's year is below every year, and decodes to itself.
     assert facets.area_year_scope(1, 9999) < facets.year_scope(9999) < 0
     assert facets.area_and_year(facets.area_year_scope(area.pk, 2015)) == (area.pk, 2015)
     assert facets.area_and_year(facets.year_scope(2015)) is None
+    assert facets.area_kind_scope(1, "other") < facets.area_year_scope(10**9, 9999)
+    assert facets.area_and_kind(facets.area_kind_scope(area.pk, "working_level")) == (area.pk, "working_level")
+    assert facets.area_and_year(facets.area_kind_scope(area.pk, "summit")) is None
+
+
+@postgresql
+def test_every_kind_has_the_same_number_in_python_and_in_the_triggers(db):
+    """A kind added to MeetingKind without a migration giving it a number would silently never be
+    kept: this fails first."""
+    with connection.cursor() as cursor:
+        for kind in MeetingKind.values:
+            cursor.execute("SELECT partnership_kind_number(%s)", [kind])
+            assert cursor.fetchone()[0] == facets.KIND_NUMBERS[kind], kind
+        cursor.execute("SELECT partnership_kind_number('no-such-kind')")
+        assert cursor.fetchone()[0] is None
+    assert set(facets.KIND_NUMBERS) == set(MeetingKind.values)
+
+
+@postgresql
+def test_an_areas_kind_follows_the_meeting_when_its_kind_or_areas_change(db, client, topic, pillar):
+    """The hard cases for an area's kind: a corrected kind moves everything the meeting contributes
+    from each of its areas' old kind to the new one (and its year's lists keep it); a new area link
+    brings it into that area's kind; unpublishing empties them."""
+    other = factories.area(name="Other pillar")
+    meeting = published_meeting(topic, kind=MeetingKind.SUMMIT, date=datetime.date(2016, 3, 1))
+    official = factories.official(name="Ana Area-Kind")
+    Participation.objects.create(meeting=meeting, official=official, source=meeting.source, source_paragraph=1)
+    topic_summit = facets.area_kind_scope(topic.pk, "summit")
+    pillar_summit = facets.area_kind_scope(pillar.pk, "summit")
+    topic_bilateral = facets.area_kind_scope(topic.pk, "bilateral")
+    other_bilateral = facets.area_kind_scope(other.pk, "bilateral")
+    assert kept("official", official.pk, topic_summit) == kept("official", official.pk, pillar_summit) == 1
+    assert kept("kind", "summit", pillar_summit) == kept("area", topic.pk, pillar_summit) == 1
+
+    meeting.kind = MeetingKind.BILATERAL
+    meeting.save()
+    assert facets.stored(topic_summit) == facets.stored(pillar_summit) == {}
+    assert kept("official", official.pk, topic_bilateral) == kept("kind", "bilateral", topic_bilateral) == 1
+    assert kept("official", official.pk, facets.area_year_scope(topic.pk, 2016)) == 1
+
+    MeetingArea.objects.create(meeting=meeting, area=other, source=meeting.source, source_paragraph=1)
+    assert kept("official", official.pk, other_bilateral) == kept("area", topic.pk, other_bilateral) == 1
+    assert kept("area", other.pk, topic_bilateral) == 1
+    agree(pillar, topic, other)
+
+    listing = meetings(f"area={other.slug}&kind=bilateral")
+    assert listing.stored_counts() is not None
+    assert listing.facets() == meetings(f"area={other.slug}&kind=bilateral", group=True).facets()
+    assert "Ana Area-Kind" in client.get(f"/meetings/?area={other.slug}&kind=bilateral").text
+    assert "Ana Area-Kind" not in client.get(f"/meetings/?area={other.slug}&kind=summit").text
+
+    services.releases_set_status(releases=[meeting.source], status=ReleaseStatus.DRAFT)
+    assert facets.stored(other_bilateral) == facets.stored(topic_bilateral) == {}
+    agree(pillar, topic, other)
 
 
 @postgresql

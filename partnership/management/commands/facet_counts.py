@@ -2,7 +2,7 @@
 
 manage.py facet_counts --rebuild        after COPY, QuerySet.update() or raw SQL on meetings or links
 manage.py facet_counts --check          compare the tables with the GROUP BY over the public rule
-manage.py facet_counts --check --area political-security-pillar-1   (these lists, in each year, and the unfiltered one)
+manage.py facet_counts --check --area political-security-pillar-1   (these lists, by year and kind, and the unfiltered)
 """
 
 import time
@@ -43,7 +43,8 @@ class Command(BaseCommand):
                 unknown = sorted(set(area) - set(found))
                 if unknown:
                     raise CommandError(f"No cooperation area with the slug {', '.join(unknown)}.")
-                scopes = [0, *found.values(), *facets.area_year_scopes(list(found.values()), database)]
+                pks = list(found.values())
+                scopes = [0, *pks, *facets.area_year_scopes(pks, database), *facets.area_kind_scopes(pks, database)]
             if not facets.maintained(database):
                 self.stdout.write("The counts are not kept here (SQLite, or stale): lists count by GROUP BY.")
             lines = facets.differences(scopes, database)
