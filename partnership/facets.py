@@ -23,6 +23,7 @@ result.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager, nullcontext
 from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -179,21 +180,29 @@ def _apply(changed: dict[type, list[tuple[int, int, bool]]], using: str) -> None
     total = sum(len(rows) for rows in changed.values())
     if not total:
         return
-    connection = connections[using]
-    bulk = connection.vendor == "postgresql" and total > BULK_ROWS
+    bulk = connections[using].vendor == "postgresql" and total > BULK_ROWS
     meetings = sorted({meeting for rows in changed.values() for _, meeting, _ in rows})
-    if bulk:
+    with recounting(meetings, using) if bulk else nullcontext():
+        for model, rows in changed.items():
+            manager = model._default_manager.db_manager(using)
+            for value in (True, False):
+                pks = [pk for pk, _, was in rows if was is not value]
+                for start in range(0, len(pks), 10000):
+                    manager.filter(pk__in=pks[start : start + 10000]).update(is_public=value)
+
+
+@contextmanager
+def recounting(meetings: list[int], using: str):
+    """Count these meetings again, set-based and with the row triggers off, around a change to them
+    (their flags) or to what they are counted by (the area tree): their contributions and subtrees
+    are taken out before the block and put back after it, as the data then is. PostgreSQL only."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
             cursor.execute(CONTRIBUTIONS_SQL.format(sign="-", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
-    for model, rows in changed.items():
-        manager = model._default_manager.db_manager(using)
-        for value in (True, False):
-            pks = [pk for pk, _, was in rows if was is not value]
-            for start in range(0, len(pks), 10000):
-                manager.filter(pk__in=pks[start : start + 10000]).update(is_public=value)
-    if bulk:
+        yield
         with connection.cursor() as cursor:
             cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
             cursor.execute(CONTRIBUTIONS_SQL.format(sign="", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
@@ -653,11 +662,11 @@ def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs
             sync.records(Organisation, old.values_list("pk", flat=True))
     if sender is CooperationArea and (created or raw or (before and before["parent_id"] != instance.parent_id)):
         # A new area has no links yet (nor does one loaded from a fixture, whose links come later or are
-        # flagged below); a moved one changes which subtrees its meetings are in: everything is recounted.
-        if created or raw:
+        # flagged below); a moved one changes which subtrees its meetings are in.
+        if created or raw or connections[sync.using].vendor != "postgresql":
             refresh_closure(sync.using)
-        elif refresh_closure(sync.using) and connections[sync.using].vendor == "postgresql":
-            rebuild(sync.using)
+        else:
+            _area_moved(instance, before["parent_id"], sync.using)
     if sender in RECORDS:
         field = f"{sender.first_seen_field}_id"
         if raw or (before and before[field] != getattr(instance, field)):
@@ -667,6 +676,21 @@ def _after_save(sender, instance, created=False, raw=False, using=None, **kwargs
     sync.run()
     if sender in LINKS or sender is Meeting:
         instance.is_public = sync.flag_of(instance)
+
+
+def _area_moved(area, parent_before, using: str) -> None:
+    """Recount the meetings under a moved area: only their subtrees changed. A pillar made a topic,
+    or a topic made a pillar, changes the pillars every meeting's year chart is drawn by: then
+    everything is recounted (the counts taken out would be computed with the new pillars)."""
+    if parent_before is None or area.parent_id is None:
+        if refresh_closure(using):
+            rebuild(using)
+        return
+    below = CooperationArea.objects.using(using).descendant_ids([area.pk])
+    links = MeetingArea.objects.using(using).filter(is_public=True, area_id__in=below)
+    meetings = sorted(set(links.values_list("meeting_id", flat=True)))
+    with recounting(meetings, using):
+        refresh_closure(using)
 
 
 def _after_delete(sender, instance, using=None, **kwargs):

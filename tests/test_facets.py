@@ -263,14 +263,44 @@ def test_a_meetings_date_kind_and_deletion(db, topic, pillar):
 
 
 @postgresql
-def test_an_area_moved_under_another_pillar_is_recounted(db, topic, pillar):
+def test_an_area_moved_under_another_pillar_is_recounted(db, topic, pillar, monkeypatch):
+    """Only the meetings under the moved area are counted again, with every scope they are in (a
+    year's, an area's year and kind); a meeting elsewhere, sharing none of its areas, is left as it was."""
     other = factories.area(name="Other pillar")
-    published_meeting(topic)
-    assert kept("area", pillar.pk) == 1
+    below = factories.area(name="Below the topic", parent=topic)
+    published_meeting(below, date=datetime.date(2018, 5, 1), kind=MeetingKind.SUMMIT)
+    published_meeting(topic, pillar, date=datetime.date(2018, 6, 1))
+    published_meeting(other, date=datetime.date(2018, 7, 1))
+    assert kept("area", pillar.pk) == 2
+
+    def everything_recounted(using):
+        raise AssertionError("a topic moved between pillars recounts its own meetings, not all")
+
+    monkeypatch.setattr(facets, "rebuild", everything_recounted)
     topic.parent = other
     topic.save()
-    assert kept("area", pillar.pk) == 0
-    assert kept("area", other.pk) == kept("area", topic.pk, scope=other.pk) == 1
+    monkeypatch.undo()
+    assert kept("area", pillar.pk) == 1  # the meeting linked to the pillar itself stays
+    assert kept("area", other.pk) == 3
+    assert kept("area", below.pk, scope=other.pk) == 1
+    assert kept("area", topic.pk, scope=other.pk) == 2
+    assert kept("pillar_year", f"{other.pk}-2018", scope=facets.area_year_scope(below.pk, 2018)) == 1
+    assert kept("area", other.pk, scope=facets.area_kind_scope(below.pk, "summit")) == 1
+    agree(pillar, topic, below, other)
+
+
+@postgresql
+def test_a_pillar_made_a_topic_changes_every_year_chart_and_is_counted_again(db, topic, pillar):
+    """The pillars' years are drawn for every meeting in a pillar: a pillar moved under another is no
+    longer one, so all counts are rebuilt, not only its meetings'."""
+    other = factories.area(name="Other pillar")
+    published_meeting(topic, date=datetime.date(2018, 5, 1))
+    published_meeting(other, date=datetime.date(2019, 5, 1))
+    assert kept("pillar_year", f"{pillar.pk}-2018") == 1
+    pillar.parent = other
+    pillar.save()
+    assert kept("pillar_year", f"{pillar.pk}-2018") == 0
+    assert kept("pillar_year", f"{other.pk}-2018") == kept("pillar_year", f"{other.pk}-2019") == 1
     agree(pillar, topic, other)
 
 
