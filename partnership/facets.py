@@ -22,7 +22,7 @@ result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
 from functools import cached_property
 
@@ -66,6 +66,15 @@ LINK_OF_RECORD = {
     Agreement: MeetingAgreement,
 }
 TRIGGERS_SETTING = "partnership.facet_triggers"
+
+# Scopes below zero are years (minus the year); from minus YEARS down, an area's year,
+# -(area pk × YEARS + year); from minus AREA_KINDS down, an area's kind, -(AREA_KINDS + area pk
+# × 100 + the kind's number). Migrations 0016 and 0017 write the same numbers in SQL, where
+# partnership_kind_number() gives KIND_NUMBERS (a kind without a number is not kept: its
+# lists group their own result).
+YEARS = 10_000
+AREA_KINDS = 10**15
+KIND_NUMBERS = {"bilateral": 1, "summit": 2, "ministerial": 3, "working_level": 4, "conference": 5, "other": 6}
 
 
 def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -200,41 +209,50 @@ def recounting(meetings: list[int], using: str):
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'off'")
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign="-"), {"meetings": meetings})
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
         yield
         with connection.cursor() as cursor:
             cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
-            cursor.execute(CONTRIBUTIONS_SQL.format(sign="", years=YEARS, kinds=AREA_KINDS), [meetings] * 5)
+            cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), {"meetings": meetings})
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
 
 
-# What some meetings contribute to every list they are in, added (sign "") or taken away ("-").
-CONTRIBUTIONS_SQL = """
-INSERT INTO partnership_facetcount AS c (scope, facet, key, n)
-SELECT scope, facet, key, {sign}count(*) FROM (
-    SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem WHERE meeting_id = ANY(%s)
+# Every list a meeting is in, with the items it contributes there (the migrations' triggers add the
+# same, row by row); {among} narrows it to some meetings.
+SCOPED_ITEMS_SQL = """
+    SELECT 0::bigint AS scope, i.facet, i.key FROM partnership_facetitem i WHERE {among}
     UNION ALL
     SELECT r.root_id, i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
-    WHERE i.meeting_id = ANY(%s)
+    WHERE {among}
     UNION ALL
     SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
-    WHERE i.meeting_id = ANY(%s)
+    WHERE {among}
     UNION ALL
     SELECT -(r.root_id * {years} + extract(year FROM m.date)::bigint), i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
     JOIN partnership_meeting m ON m.id = i.meeting_id
-    WHERE i.meeting_id = ANY(%s)
+    WHERE {among}
     UNION ALL
     SELECT -({kinds} + r.root_id * 100 + partnership_kind_number(m.kind)), i.facet, i.key
     FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
     JOIN partnership_meeting m ON m.id = i.meeting_id
-    WHERE i.meeting_id = ANY(%s) AND partnership_kind_number(m.kind) IS NOT NULL
-) items GROUP BY 1, 2, 3
-ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
+    WHERE {among} AND partnership_kind_number(m.kind) IS NOT NULL
 """
+
+
+def _scoped_items(among: str) -> str:
+    return SCOPED_ITEMS_SQL.format(among=among, years=YEARS, kinds=AREA_KINDS)
+
+
+# What the meetings in %(meetings)s contribute to every list they are in, added (sign "") or taken away ("-").
+CONTRIBUTIONS_SQL = """
+INSERT INTO partnership_facetcount AS c (scope, facet, key, n)
+SELECT scope, facet, key, {{sign}}count(*) FROM ({items}) items GROUP BY 1, 2, 3
+ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
+""".format(items=_scoped_items("i.meeting_id = ANY(%(meetings)s)"))
 ROOTS_SQL = """
 INSERT INTO partnership_facetroot (meeting_id, root_id, links)
 SELECT l.meeting_id, c.ancestor_id, count(*)
@@ -306,7 +324,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
         refresh_closure(using)
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL, years=YEARS, kinds=AREA_KINDS))
+                cursor.execute(REBUILD_SQL.format(roots=ROOTS_SQL))
                 cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
         FacetStale.objects.using(using).all().delete()
 
@@ -314,28 +332,11 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
 REBUILD_SQL = """
 DELETE FROM partnership_facetroot;
 DELETE FROM partnership_facetcount;
-{roots} GROUP BY 1, 2;
+{{roots}} GROUP BY 1, 2;
 INSERT INTO partnership_facetcount (scope, facet, key, n)
-    SELECT scope, facet, key, count(*) FROM (
-        SELECT 0::bigint AS scope, facet, key FROM partnership_facetitem
-        UNION ALL
-        SELECT r.root_id, i.facet, i.key
-        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
-        UNION ALL
-        SELECT -extract(year FROM m.date)::bigint, i.facet, i.key
-        FROM partnership_facetitem i JOIN partnership_meeting m ON m.id = i.meeting_id
-        UNION ALL
-        SELECT -(r.root_id * {years} + extract(year FROM m.date)::bigint), i.facet, i.key
-        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
-        JOIN partnership_meeting m ON m.id = i.meeting_id
-        UNION ALL
-        SELECT -({kinds} + r.root_id * 100 + partnership_kind_number(m.kind)), i.facet, i.key
-        FROM partnership_facetitem i JOIN partnership_facetroot r ON r.meeting_id = i.meeting_id
-        JOIN partnership_meeting m ON m.id = i.meeting_id
-        WHERE partnership_kind_number(m.kind) IS NOT NULL
-    ) items GROUP BY 1, 2, 3;
+    SELECT scope, facet, key, count(*) FROM ({items}) items GROUP BY 1, 2, 3;
 ANALYZE partnership_facetroot, partnership_facetcount;
-"""
+""".format(items=_scoped_items("true"))
 
 
 def mark_stale(reason: str, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -410,16 +411,6 @@ def in_subtree(meetings, area):
     return meetings.filter(Exists(FacetRoot.objects.filter(meeting_id=OuterRef("pk"), root_id=area.pk)))
 
 
-# Scopes below zero are years (minus the year); from minus YEARS down, an area's year,
-# -(area pk × YEARS + year); from minus AREA_KINDS down, an area's kind, -(AREA_KINDS + area pk
-# × 100 + the kind's number). Migrations 0016 and 0017 write the same numbers in SQL, where
-# partnership_kind_number() gives KIND_NUMBERS (a kind without a number is not kept: its
-# lists group their own result).
-YEARS = 10_000
-AREA_KINDS = 10**15
-KIND_NUMBERS = {"bilateral": 1, "summit": 2, "ministerial": 3, "working_level": 4, "conference": 5, "other": 6}
-
-
 def year_scope(year: int) -> int:
     """The scope a year's counts are kept under: minus the year, apart from 0 and the areas' keys."""
     return -year
@@ -460,26 +451,31 @@ def year_scopes(using: str = DEFAULT_DB_ALIAS) -> list[int]:
 def area_year_scopes(areas: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[int]:
     """The scope of every year of every area (or of these areas' pks) with a public meeting in its
     subtree, or with counts kept."""
-    area_ids = list(CooperationArea.objects.using(using).values_list("pk", flat=True)) if areas is None else areas
-    scopes = set()
-    for pk in area_ids:
-        days = Meeting.objects.using(using).public().for_areas([pk]).dates("date", "year")
-        scopes |= {area_year_scope(pk, day.year) for day in days}
-    kept = FacetCount.objects.using(using).filter(scope__lte=-YEARS, scope__gt=-AREA_KINDS)
-    kept = kept.values_list("scope", flat=True).distinct()
-    scopes |= {scope for scope in kept if areas is None or area_and_year(scope)[0] in area_ids}
-    return sorted(scopes)
+
+    def of(pk, meetings):
+        return {area_year_scope(pk, day.year) for day in meetings.dates("date", "year")}
+
+    return _scopes_by_area(areas, using, of, Q(scope__lte=-YEARS, scope__gt=-AREA_KINDS), area_and_year)
 
 
 def area_kind_scopes(areas: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> list[int]:
     """The scope of every kind of meeting in every area's subtree (or these areas'), or with counts kept."""
+
+    def of(pk, meetings):
+        return {area_kind_scope(pk, kind) for kind in meetings.values_list("kind", flat=True).distinct()} - {None}
+
+    return _scopes_by_area(areas, using, of, Q(scope__lte=-AREA_KINDS), area_and_kind)
+
+
+def _scopes_by_area(areas, using: str, scopes_of: Callable, kept_range: Q, decode: Callable) -> list[int]:
+    """scopes_of(area pk, its subtree's public meetings) for every area (or these pks), and the kept
+    scopes in kept_range of those areas (to find counts left over)."""
     area_ids = list(CooperationArea.objects.using(using).values_list("pk", flat=True)) if areas is None else areas
     scopes = set()
     for pk in area_ids:
-        kinds = Meeting.objects.using(using).public().for_areas([pk]).order_by().values_list("kind", flat=True)
-        scopes |= {area_kind_scope(pk, kind) for kind in kinds.distinct()} - {None}
-    kept = FacetCount.objects.using(using).filter(scope__lte=-AREA_KINDS).values_list("scope", flat=True).distinct()
-    scopes |= {scope for scope in kept if areas is None or area_and_kind(scope)[0] in area_ids}
+        scopes |= scopes_of(pk, Meeting.objects.using(using).public().for_areas([pk]).order_by())
+    kept = FacetCount.objects.using(using).filter(kept_range).values_list("scope", flat=True).distinct()
+    scopes |= {scope for scope in kept if areas is None or decode(scope)[0] in area_ids}
     return sorted(scopes)
 
 
