@@ -97,7 +97,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends 100-200 ms compiling the plan of any query it prices high (a facet
     # over many links): worth it for hour-long reports, never for a page's queries.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("options", "-c jit=off")
+    # Parameters bound by the server and statements prepared after their fifth run on a connection:
+    # a record page's queries plan the public rule's nested EXISTS (3-13 ms each, more than they
+    # take to run); prepared, PostgreSQL plans each once per worker. Django leaves both off unless asked.
+    options.setdefault("server_side_binding", env_bool("DATABASE_PREPARED", True))
+    options.setdefault("prepare_threshold", 5 if options["server_side_binding"] else None)
 
 # One cache every worker shares in production: a save must invalidate every worker's pages
 # and the API throttle must keep one budget (docs/decisions/0013-shared-cache-and-login-lockout.md).

@@ -404,6 +404,61 @@ def test_the_meetings_rows_are_written_as_the_template_wrote_them_and_escaped(cl
     assert '<span class="date">2012</span></span></li>' in html
 
 
+# The loop of partnership/official_detail.html before its rows were written in Python (record_rows.py);
+# the line break and indent before it stay in the page's template.
+_ATTENDED_AS_THE_TEMPLATE_WROTE_THEM = (
+    "{% load facts %}{% regroup participations by meeting.date.year as by_year %}"
+    "{% for year in by_year %}\n"
+    '  <h3 id="meetings-{{ year.grouper }}" class="year-heading">{{ year.grouper }}</h3>\n'
+    '  <ul class="records">\n'
+    "    {% for participation in year.list %}\n"
+    '    <li><a href="{{ participation.meeting.get_absolute_url }}">{{ participation.meeting.title }}</a>\n'
+    '      <span class="meta">{{ participation.meeting.date_display }} · {{ participation.get_role_display|lower }}'
+    "{% if participation.public_post %}, as {{ participation.public_post.title }}{% endif %}</span>\n"
+    "      {% source_link participation %}</li>\n"
+    "    {% endfor %}\n"
+    "  </ul>\n"
+    "  {% empty %}<p>None recorded.</p>\n"
+    "  {% endfor %}"
+)
+
+
+def test_the_meetings_an_official_attended_are_written_as_the_template_wrote_them_and_escaped(client):
+    """An official's meetings by year are written outside the template engine: the same bytes with
+    a post shown or hidden (its release a draft), with or without a source, none at all; and an
+    editor's markup in a title is shown, never run."""
+    from django.template import engines
+
+    from partnership import selectors
+    from partnership.models import Participation
+    from partnership.templatetags.record_rows import meetings_attended
+
+    hostile = '<img src=x onerror="alert(1)"> & "Trade"'
+    official, loner = factories.official(name="Ana Ito"), factories.official(name="Ben Lim")
+    shown = factories.post(official=official, title=hostile)
+    draft = factories.release(status="draft")
+    drafted = factories.post(official=official, title="Envoy", source=draft, source_paragraph=1)
+    for date, post, role, source in [
+        (datetime.date(2016, 5, 1), shown, "chair", factories.release()),
+        (datetime.date(2016, 2, 1), drafted, "host", factories.release()),
+        (datetime.date(2014, 3, 1), None, "participant", None),
+    ]:
+        meeting = factories.meeting(title=hostile, date=date)
+        Participation.objects.create(
+            meeting=meeting, official=official, post=post, role=role, source=source, source_paragraph=source and 1
+        )
+    template = engines["django"].from_string(_ATTENDED_AS_THE_TEMPLATE_WROTE_THEM)
+    for person in (official, loner):
+        participations = selectors.official_page(person.slug)["participations"]
+        written = meetings_attended(participations)
+        assert written == template.render({"participations": participations})
+    assert "<img" not in written.replace("&lt;img", "") and "None recorded." in written  # the loner's
+    html = client.get(official.get_absolute_url()).text
+    assert html.count('class="year-heading"') == 2 and "(chair), as &lt;img" not in html
+    assert "chair, as &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;Trade&quot;</span>" in html
+    assert "host</span>" in html  # the draft post is not named
+
+
 def test_a_rendered_list_reads_its_kept_parts_in_one_round_trip_to_the_cache(client, settings, monkeypatch):
     """Rendered on every request (staff, the first request after a save elsewhere): the kept parts,
     the generation they were kept under and their filters' scope token are read together."""

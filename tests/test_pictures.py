@@ -231,6 +231,71 @@ def test_a_career_shows_posts_with_their_precision(client, history):
     assert 'id="meetings-2016"' in html and 'id="meetings-2014"' in html  # meetings grouped by year
 
 
+# The loops of charts/career.html before its marks were written in Python (chart_marks.py).
+_CAREER_AS_THE_TEMPLATE_WROTE_IT = (
+    '{% for x, year in career.year_labels %}<line class="gridline" x1="{{ x|floatformat:"1u" }}" '
+    'x2="{{ x|floatformat:"1u" }}" y1="8" y2="{{ career.axis_y|floatformat:"1u" }}"/><text class="tick" '
+    'x="{{ x|floatformat:"1u" }}" y="{{ career.height|floatformat:"1u" }}" dy="-4" text-anchor="middle">'
+    "{{ year }}</text>{% endfor %}|{% for span in career.spans %}\n"
+    '    <a href="{{ span.url }}" aria-label="{{ span.label }}: {{ span.start_text }} to {{ span.end_text }}">\n'
+    "      <title>{{ span.label }}: {{ span.start_text }} – {{ span.end_text }}</title>\n"
+    '      {% if span.fuzzy_start %}<rect class="span-fuzzy" fill="url(#fade-in)" '
+    'x="{{ span.fuzzy_start_x|floatformat:"1u" }}" y="{{ span.y|floatformat:"1u" }}" '
+    'width="{{ span.fuzzy_start|floatformat:"1u" }}" height="14"/>{% endif %}\n'
+    '      <rect class="span" x="{{ span.x|floatformat:"1u" }}" y="{{ span.y|floatformat:"1u" }}" '
+    'width="{{ span.width|floatformat:"1u" }}" height="14"/>\n'
+    '      {% if span.fuzzy_end %}<rect class="span-fuzzy" fill="url(#fade-out)" x="{{ span.end_x|floatformat:"1u" }}" '
+    'y="{{ span.y|floatformat:"1u" }}" width="{{ span.fuzzy_end|floatformat:"1u" }}" height="14"/>{% endif %}\n'
+    '      {% if span.open_start %}<line class="open" x1="{{ career.arrow_left|floatformat:"1u" }}" '
+    'x2="{{ career.left|floatformat:"1u" }}" y1="{{ span.mid_y|floatformat:"1u" }}" '
+    'y2="{{ span.mid_y|floatformat:"1u" }}" marker-end="url(#open-end)"/>{% endif %}\n'
+    '      {% if span.open_end %}<line class="open" x1="{{ span.end_x|floatformat:"1u" }}" '
+    'x2="{{ career.right|floatformat:"1u" }}" y1="{{ span.mid_y|floatformat:"1u" }}" '
+    'y2="{{ span.mid_y|floatformat:"1u" }}" marker-end="url(#open-end)"/>{% endif %}\n'
+    '      <text class="span-label" x="{{ span.label_x|floatformat:"1u" }}" y="{{ span.y|floatformat:"1u" }}" '
+    'dy="-4"{% if span.label_end %} text-anchor="end"{% endif %}>{{ span.label }} ({{ span.start_text }} – '
+    "{{ span.end_text }})</text>\n    </a>\n    {% endfor %}|{% for mark in career.marks %}\n"
+    '    <a href="{{ mark.url }}" aria-label="{{ mark.label }}"><title>{{ mark.label }}</title><circle class="mark" '
+    'cx="{{ mark.x|floatformat:"1u" }}" cy="{{ mark.y|floatformat:"1u" }}" r="{{ mark.radius|floatformat:"1u" }}"/>'
+    "</a>\n    {% endfor %}"
+)
+
+
+def test_a_career_is_written_as_the_template_wrote_it_and_escaped():
+    """The career's year lines, spans and marks are written outside the template engine: the same
+    bytes for every kind of end (faded, open, a label set against the right edge), and an editor's
+    markup in a post's title or organisation is shown, never run."""
+    from django.template import engines
+
+    hostile = '<img src=x onerror="alert(1)"> & "Trade"'
+
+    def post(label, start, start_end, end, end_end):
+        texts = {"start_text": str(start or "start not recorded"), "end_text": str(end or "end not recorded")}
+        return {"label": label, "url": "/organisations/a&b/", "start": start, "start_end": start_end,
+                "end": end, "end_end": end_end, **texts}  # fmt: skip
+
+    day = datetime.date
+    career = charts.timeline(
+        [
+            post(hostile, day(2001, 1, 1), day(2001, 12, 31), day(2004, 6, 1), day(2004, 6, 30)),
+            post("Envoy", None, None, day(2006, 3, 1), day(2006, 3, 31)),
+            post("Adviser with a long title that reaches the right edge", day(2019, 5, 2), day(2019, 5, 2), None, None),
+        ],
+        {2002: 3, 2005: 1, 2019: 12},
+        url_for_year=lambda year: f"/meetings/?official=a&year={year}",
+        today=day(2020, 1, 1),
+    )
+    ends = {name for span in career.spans for name in ("fuzzy_start", "fuzzy_end", "open_start", "open_end",
+            "label_end") if getattr(span, name)}  # fmt: skip
+    assert ends == {"fuzzy_start", "fuzzy_end", "open_start", "open_end", "label_end"}  # every branch is drawn
+    wrote = engines["django"].from_string(_CAREER_AS_THE_TEMPLATE_WROTE_IT).render({"career": career})
+    tags = "|".join(
+        (chart_marks.career_grid(career), chart_marks.career_spans(career), chart_marks.career_marks(career))
+    )
+    assert tags == wrote
+    assert "<img" not in tags and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;Trade&quot;" in tags
+
+
 def test_the_network_links_each_pair_to_their_meetings(client, history):
     ana, ben = history["ana"], history["ben"]
     response = client.get("/meetings/network/?year=2016")

@@ -290,3 +290,25 @@ def test_an_official_page_reads_as_many_queries_for_300_meetings_as_for_10(clien
     for path in pages:
         client.get(path)
     assert queries(client, pages[0]) == queries(client, pages[1])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_pages_queries_are_planned_once_per_connection_and_still_read_what_changed(client, scene, settings):
+    """Rendered again and again (no page cache), a meeting's page runs its statements prepared: the
+    public rule's plan is made once per connection, not per request. A plan kept is not an answer
+    kept: a post whose release goes back to draft disappears from the next page."""
+    settings.PAGE_CACHE = False
+    meeting, official = scene
+    release = factories.release()
+    post = factories.post(official=official, title="Assistant Secretary-General", source=release, source_paragraph=1)
+    Participation.objects.filter(meeting=meeting).update(post=post)
+    for _ in range(7):
+        assert "then Assistant Secretary-General" in client.get(meeting.get_absolute_url()).text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "partnership_participation"' in statement for statement in prepared)
+    release.status = ReleaseStatus.DRAFT
+    release.save()
+    html = client.get(meeting.get_absolute_url()).text
+    assert "Miroslav Jenča" in html and "Assistant Secretary-General" not in html

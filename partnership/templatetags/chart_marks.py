@@ -1,10 +1,12 @@
-"""The repeated marks of the year chart (bands, bars, ticks, table rows), written in Python.
+"""The repeated marks of the year chart (bands, bars, ticks, table rows) and of an official's
+career (year lines, post spans, meeting marks), written in Python.
 
 A list's sidebar, an area's and an official's page draw up to a few hundred bars, each with four
 coordinates. Through the template engine, every one was a variable lookup and a `floatformat`
-(Decimal arithmetic and a locale check): half the time of rebuilding a list after a save. Here
-each mark is one string, every label and address escaped as autoescaping escapes it, and the
-markup is the same, byte for byte, as the loops in charts/years.html wrote.
+(Decimal arithmetic and a locale check): half the time of rebuilding a list after a save, and
+half of rendering an official's page. Here each mark is one string, every label and address
+escaped as autoescaping escapes it, and the markup is the same, byte for byte, as the loops in
+charts/years.html and charts/career.html wrote.
 """
 
 import html
@@ -83,6 +85,75 @@ def year_chart_rows(chart) -> SafeString:
             for row in chart.table
         )
     )
+
+
+@register.simple_tag
+def career_grid(career) -> SafeString:
+    """A charts.Timeline's year lines, each with its year below the axis."""
+    bottom, height = fixed(career.axis_y, 1), fixed(career.height, 1)
+    lines = []
+    for x, year in career.year_labels:
+        x = fixed(x, 1)
+        lines.append(
+            f'<line class="gridline" x1="{x}" x2="{x}" y1="8" y2="{bottom}"/>'
+            f'<text class="tick" x="{x}" y="{height}" dy="-4" text-anchor="middle">{escape(year)}</text>'
+        )
+    return mark_safe("".join(lines))
+
+
+def _span(career, span) -> str:
+    url, label, start, end = escape(span.url), escape(span.label), escape(span.start_text), escape(span.end_text)
+    y, middle = fixed(span.y, 1), fixed(span.mid_y, 1)
+    fuzzy_start = fuzzy_end = open_start = open_end = ""
+    if span.fuzzy_start:
+        fuzzy_start = (
+            f'<rect class="span-fuzzy" fill="url(#fade-in)" x="{fixed(span.fuzzy_start_x, 1)}" y="{y}"'
+            f' width="{fixed(span.fuzzy_start, 1)}" height="14"/>'
+        )
+    if span.fuzzy_end:
+        fuzzy_end = (
+            f'<rect class="span-fuzzy" fill="url(#fade-out)" x="{fixed(span.end_x, 1)}" y="{y}"'
+            f' width="{fixed(span.fuzzy_end, 1)}" height="14"/>'
+        )
+    if span.open_start:
+        open_start = (
+            f'<line class="open" x1="{fixed(career.arrow_left, 1)}" x2="{fixed(career.left, 1)}"'
+            f' y1="{middle}" y2="{middle}" marker-end="url(#open-end)"/>'
+        )
+    if span.open_end:
+        open_end = (
+            f'<line class="open" x1="{fixed(span.end_x, 1)}" x2="{fixed(career.right, 1)}"'
+            f' y1="{middle}" y2="{middle}" marker-end="url(#open-end)"/>'
+        )
+    anchor = ' text-anchor="end"' if span.label_end else ""
+    return (
+        f'\n    <a href="{url}" aria-label="{label}: {start} to {end}">'
+        f"\n      <title>{label}: {start} – {end}</title>"
+        f"\n      {fuzzy_start}"
+        f'\n      <rect class="span" x="{fixed(span.x, 1)}" y="{y}" width="{fixed(span.width, 1)}" height="14"/>'
+        f"\n      {fuzzy_end}\n      {open_start}\n      {open_end}"
+        f'\n      <text class="span-label" x="{fixed(span.label_x, 1)}" y="{y}" dy="-4"{anchor}>'
+        f"{label} ({start} – {end})</text>\n    </a>\n    "
+    )
+
+
+@register.simple_tag
+def career_spans(career) -> SafeString:
+    """Every post of a charts.Timeline as a span (a link to its organisation), with its faded or open ends and label."""
+    return mark_safe("".join(_span(career, span) for span in career.spans))
+
+
+@register.simple_tag
+def career_marks(career) -> SafeString:
+    """The meetings of each year of a charts.Timeline as a circle, a link to that year's list."""
+    marks = []
+    for mark in career.marks:
+        label = escape(mark.label)
+        marks.append(
+            f'\n    <a href="{escape(mark.url)}" aria-label="{label}"><title>{label}</title><circle class="mark"'
+            f' cx="{fixed(mark.x, 1)}" cy="{fixed(mark.y, 1)}" r="{fixed(mark.radius, 1)}"/></a>\n    '
+        )
+    return mark_safe("".join(marks))
 
 
 def escape(value) -> str:
