@@ -187,16 +187,22 @@ def computed_once(full_key: str, read: Callable[[], Any], compute_and_keep: Call
     return compute_and_keep()
 
 
-def cached_for_record(record, part: str, compute: Callable[[], Any]) -> Any:
-    """compute(), a part of a record's page counted over its meetings (its latest meetings, its
-    pictures): kept under the records' generation while no meeting linked to the record is written,
-    by the record's scope token (scopes.py), which such a write replaces. So a corrected summary
-    elsewhere, or on a meeting it shows, re-renders its page without counting its meetings again."""
+def cached_for_record(record, part: str, compute: Callable[[], tuple[Any, bool]]) -> Any:
+    """A part of a record's page counted over its meetings (its latest meetings, its pictures):
+    kept under the records' generation while no meeting linked to the record is written, by the
+    record's scope token (scopes.py), which such a write replaces. So a corrected summary
+    elsewhere, or on a meeting it shows, re-renders its page without counting its meetings again.
+
+    compute() returns (the part, whether it read counts over every public meeting): such a part
+    (pictures.record_counts) is kept by the token every meeting's write replaces instead, as a
+    write elsewhere while it is counted could leave it wrong."""
     name = scopes.token(record._meta.model_name, record.pk)
 
     def compute_in_scope():
-        seen = scopes.seen(name)  # before the data is read: a write meanwhile leaves it stale
-        return compute(), name, seen
+        # Before the data is read: a write meanwhile leaves the part stale.
+        seen, seen_everywhere = scopes.seen(name), scopes.seen(scopes.MEETINGS)
+        value, over_every_meeting = compute()
+        return (value, scopes.MEETINGS, seen_everywhere) if over_every_meeting else (value, name, seen)
 
     return cached_in_scope(f"{part}:{name}", compute_in_scope)
 

@@ -6,15 +6,26 @@ of partnership/charts.py ready for a template.
 """
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from . import charts, facets
 from .cache import cached
 from .dates import span_end
-from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation, route_url, subtree
+from .models import (
+    CooperationArea,
+    FacetCount,
+    Meeting,
+    MeetingArea,
+    MeetingOrganisation,
+    Participation,
+    route_url,
+    subtree,
+)
 
 # The network page draws at most this many people, the busiest in the filtered meetings,
 # and the strongest links among them: beyond that a force layout is a hairball.
@@ -93,32 +104,29 @@ def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[i
     return found
 
 
-def year_chart(filterset, *, split_by_pillar: bool = True, meeting_ids=None) -> charts.YearChart | None:
+def year_chart(filterset, *, split_by_pillar: bool = True, counts=None) -> charts.YearChart | None:
     """Meetings per year for a valid MeetingFilter; each bar links to that year's filtered list.
 
     With several pillars in the result, a band per pillar follows the total (one meeting may
-    discuss several pillars, so the bands are side by side, not stacked). `meeting_ids`, when
-    given, are the filter's meetings already read (record_meeting_ids).
+    discuss several pillars, so the bands are side by side, not stacked). `counts`, when given,
+    are the filter's meetings' counts already at hand (a record page's: record_counts).
     """
-    if meeting_ids is None:
-        meetings = filterset.result_meetings()
-    else:
-        meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
     # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
-    stored = filterset.stored_counts() if meeting_ids is None else None
+    stored = counts if counts is not None else filterset.stored_counts()
+    meetings = filterset.result_meetings() if stored is None else None
     totals = stored.per_year() if stored is not None else per_year(meetings)
     series = []
     if split_by_pillar and totals:
         pillars = _pillars()
         if stored is not None:
-            counts = stored.per_year_and_pillar(pk for pk, *_ in pillars)
+            by_pillar = stored.per_year_and_pillar(pk for pk, *_ in pillars)
         else:
-            counts = per_year_and_pillar(meetings, pillars, meeting_ids)
-        if len(counts) > 1:
+            by_pillar = per_year_and_pillar(meetings, pillars)
+        if len(by_pillar) > 1:
             series = [
-                (name, counts[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))
+                (name, by_pillar[pk], lambda year, slug=slug: _with(filterset, area=[slug], year=str(year)))
                 for pk, slug, name, _ids in pillars
-                if pk in counts
+                if pk in by_pillar
             ]
     return charts.year_chart(totals, url_for_year=lambda year: _with(filterset, year=str(year)), series=series)
 
@@ -140,6 +148,117 @@ def record_meeting_ids(links):
     page's pictures: a list of ids when there are at most RECORD_IDS_MAX, else a subquery."""
     ids = list(links.order_by().values_list("meeting_id", flat=True)[: RECORD_IDS_MAX + 1])
     return ids if len(ids) <= RECORD_IDS_MAX else links.order_by().values("meeting_id")
+
+
+class MeetingCounts:
+    """What a record page counts over its public meetings (record_meeting_ids), grouped over them;
+    the meetings per year read once for the chart and the career."""
+
+    over_every_meeting = False  # whether the counts read every public meeting's (cache.cached_for_record)
+
+    def __init__(self, meeting_ids, using: str = DEFAULT_DB_ALIAS):
+        self.meeting_ids = meeting_ids
+        self.using = using
+        self.meetings = Meeting.objects.using(using).filter(pk__in=facets.among(meeting_ids, using))
+        self._years = None
+
+    def per_year(self) -> dict[int, int]:
+        if self._years is None:
+            self._years = per_year(self.meetings)
+        return self._years
+
+    def per_year_and_pillar(self, pillar_pks: Iterable[int]) -> dict[int, dict[int, int]]:
+        wanted = set(pillar_pks)
+        return per_year_and_pillar(self.meetings, [p for p in _pillars() if p[0] in wanted], self.meeting_ids)
+
+    def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
+        """The MET_WITH_LIMIT records most often linked to the meetings by model (a meeting link whose
+        record is `field`), but leave_out: {pk, slug, name, count}, the most first, ties by name."""
+        links = facets.public_links(model, self.using).filter(meeting__in=facets.among(self.meeting_ids, self.using))
+        if leave_out is not None:
+            links = links.exclude(**{f"{field}_id": leave_out})
+        rows = links.values(pk=F(f"{field}_id"), slug=F(f"{field}__slug"), name=F(f"{field}__name"))
+        return list(rows.annotate(count=Count("meeting_id")).order_by("-count", "name")[:MET_WITH_LIMIT])
+
+
+class MeetingCountsLess(MeetingCounts):
+    """The counts over every public meeting but `meeting_ids`: those kept on write for all public
+    meetings (facets.StoredCounts, scope 0) less those grouped over meeting_ids."""
+
+    over_every_meeting = True
+
+    def __init__(self, meeting_ids: list[int], everything: facets.StoredCounts):
+        super().__init__(meeting_ids, everything.using)
+        self.everything = everything
+        self._years_less = None
+
+    def per_year(self) -> dict[int, int]:
+        if self._years_less is None:
+            self._years_less = _less(self.everything.per_year(), super().per_year())
+        return self._years_less
+
+    def per_year_and_pillar(self, pillar_pks: Iterable[int]) -> dict[int, dict[int, int]]:
+        pillar_pks = list(pillar_pks)
+        without = super().per_year_and_pillar(pillar_pks)
+        found = {
+            pillar: _less(years, without.get(pillar, {}))
+            for pillar, years in self.everything.per_year_and_pillar(pillar_pks).items()
+        }
+        return {pillar: years for pillar, years in found.items() if years}
+
+    def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
+        connection = connections[self.using]
+        record = connection.ops.quote_name(model._meta.get_field(field).related_model._meta.db_table)
+        link = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(field).column)
+        sql = (
+            f"SELECT r.id, r.slug, r.name, c.n - COALESCE(x.n, 0) AS count FROM partnership_facetcount c "
+            f"JOIN {record} r ON r.id = c.key::bigint "
+            f"LEFT JOIN (SELECT {column} AS id, count(*) AS n FROM {link} "
+            f"WHERE is_public AND meeting_id = ANY(%s) GROUP BY 1) x ON x.id = r.id "
+            f"WHERE c.scope = 0 AND c.facet = %s AND c.n - COALESCE(x.n, 0) > 0 AND r.id <> %s "
+            f"ORDER BY count DESC, r.name LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.meeting_ids, field, -1 if leave_out is None else leave_out, MET_WITH_LIMIT])
+            return [dict(zip(("pk", "slug", "name", "count"), row, strict=True)) for row in cursor.fetchall()]
+
+
+def _less(counts: dict, less: dict) -> dict:
+    return {key: n - less.get(key, 0) for key, n in counts.items() if n > less.get(key, 0)}
+
+
+def record_counts(link_model, field: str, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts:
+    """What a record's page counts over its public meetings (meeting_ids: record_meeting_ids).
+
+    A record at most public meetings (ASEAN and the UN are at nearly every one) is counted as every
+    public meeting's counts kept on write less those of the few meetings without it: grouping the
+    UN's 196,000 meetings' links took 1.4 s of its page's first render at 200,000 meetings. Any
+    other record, or while the counts are not kept, has its own meetings grouped.
+    """
+    if not facets.maintained(using):
+        return MeetingCounts(meeting_ids, using)
+    # How many public meetings there are (by kind) and how many the record is at, in one query.
+    rows = FacetCount.objects.using(using).filter(Q(facet="kind") | Q(facet=field, key=str(record.pk)), scope=0)
+    total = own = 0
+    for facet, n in rows.values_list("facet", "n"):
+        total, own = (total + n, own) if facet == "kind" else (total, n)
+    without = total - own
+    if without * 2 >= total or without > RECORD_IDS_MAX:
+        return MeetingCounts(meeting_ids, using)
+    # The public meetings without the record, as many as the counts say there are: none read when
+    # it is at every one (PostgreSQL's LIMIT 0 reads nothing).
+    connection = connections[using]
+    link = connection.ops.quote_name(link_model._meta.db_table)
+    column = connection.ops.quote_name(link_model._meta.get_field(field).column)
+    sql = (
+        f"SELECT m.id FROM partnership_meeting m WHERE m.is_public AND NOT EXISTS (SELECT 1 FROM {link} l "
+        f"WHERE l.meeting_id = m.id AND l.{column} = %s AND l.is_public) LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.pk, without])
+        others = [pk for (pk,) in cursor.fetchall()]
+    return MeetingCountsLess(others, facets.StoredCounts(0, using))
 
 
 def career(
@@ -174,36 +293,18 @@ def career(
     )
 
 
-def met_with(*, official=None, organisation=None, meeting_ids=None) -> list[tuple[str, list[dict]]]:
+def met_with(*, official=None, organisation=None, counts: MeetingCounts) -> list[tuple[str, list[dict]]]:
     """Who an official or an organisation met most often: people and organisations at the same public
-    meetings, with the count and a link to the meetings in common (two queries). `meeting_ids`, when
-    given, are those meetings already read (record_meeting_ids)."""
-    meetings = Meeting.objects.public()
-    # The links' kept flags where they are current: the same rows as public(), without its joins.
-    people, organisations = (facets.public_links(model) for model in (Participation, MeetingOrganisation))
+    meetings (`counts`, over the record's meetings: record_counts), with the count and a link to the
+    meetings in common."""
     if official is not None:
-        meetings = meetings.filter(pk__in=Participation.objects.public().filter(official=official).values("meeting"))
         own = {"official": official.slug}
-        people = people.exclude(official=official)
+        people = counts.linked(Participation, "official", leave_out=official.pk)
+        organisations = counts.linked(MeetingOrganisation, "organisation")
     else:
-        meetings = meetings.filter(
-            pk__in=MeetingOrganisation.objects.public().filter(organisation=organisation).values("meeting")
-        )
         own = {"organisation": organisation.slug}
-        organisations = organisations.exclude(organisation=organisation)
-    ids = meetings.order_by().values("pk") if meeting_ids is None else facets.among(meeting_ids)
-    people = (
-        people.filter(meeting__in=ids)
-        .values(pk=F("official_id"), slug=F("official__slug"), name=F("official__name"))
-        .annotate(count=Count("meeting_id"))
-        .order_by("-count", "name")[:MET_WITH_LIMIT]
-    )
-    organisations = (
-        organisations.filter(meeting__in=ids)
-        .values(pk=F("organisation_id"), slug=F("organisation__slug"), name=F("organisation__name"))
-        .annotate(count=Count("meeting_id"))
-        .order_by("-count", "name")[:MET_WITH_LIMIT]
-    )
+        people = counts.linked(Participation, "official")
+        organisations = counts.linked(MeetingOrganisation, "organisation", leave_out=organisation.pk)
 
     def link(kind, slug):
         values = {**own}

@@ -229,15 +229,15 @@ def _counted_over_meetings(record) -> dict:
 
     def count():
         meeting_ids = pictures.record_meeting_ids(facets.public_links(link).filter(**{field: record}))
+        counts = pictures.record_counts(link, field, record, meeting_ids)
         meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
-        return {
+        counted = {
             "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),
-            "per_year": pictures.per_year(meetings),
-            "year_chart": pictures.year_chart(
-                pictures.record_meetings(**{field: record.slug}), meeting_ids=meeting_ids
-            ),
-            "met_with": pictures.met_with(**{field: record}, meeting_ids=meeting_ids),
+            "per_year": counts.per_year(),
+            "year_chart": pictures.year_chart(pictures.record_meetings(**{field: record.slug}), counts=counts),
+            "met_with": pictures.met_with(**{field: record}, counts=counts),
         }
+        return counted, counts.over_every_meeting
 
     return cached_for_record(record, f"{field}-page", count)
 

@@ -11,8 +11,18 @@ from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import seed
-from partnership import charts
-from partnership.models import City, Meeting, Official, Organisation, Participation, Post, Venue
+from partnership import charts, facets, pictures
+from partnership.models import (
+    City,
+    Meeting,
+    MeetingOrganisation,
+    Official,
+    Organisation,
+    Participation,
+    Post,
+    ReleaseStatus,
+    Venue,
+)
 from partnership.places import city_named
 from partnership.templatetags import chart_marks
 
@@ -218,6 +228,76 @@ def test_record_pages_chart_their_meetings_and_who_they_met(client, history):
     organisation_page = client.get(un.get_absolute_url()).text
     assert f"?organisation={un.slug}&amp;official={ana.slug}" in organisation_page
     assert 'figure class="chart year-chart"' in client.get(history["economic"].get_absolute_url()).text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the counts are kept on write by PostgreSQL's triggers")
+def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_others(client):
+    """ASEAN and the UN are at nearly every meeting: their pages count every public meeting's kept
+    counts less those of the few meetings without them, and show what grouping their own meetings
+    shows, through the hard cases: a person also at a meeting without it, one only there or only in
+    drafts (a draft meeting with it or without, a draft participation at a published meeting with it
+    or without), a published meeting it is linked to only in a draft."""
+    ana, ben, cai, dee = (factories.official(name=name) for name in ["Ana Ito", "Ben Lim", "Cai Wu", "Dee Ong"])
+    un, bank = factories.organisation(name="United Nations"), factories.organisation(name="World Bank")
+    economic, social = factories.area(name="Economic"), factories.area(name="Social")
+    trade = factories.area(name="Trade", parent=economic)
+    draft = factories.release(status=ReleaseStatus.DRAFT)
+    with_un = [
+        factories.meeting(date=datetime.date(2014, 3, 1), areas=[trade]),
+        factories.meeting(date=datetime.date(2016, 5, 1), areas=[trade, social]),
+        factories.meeting(date=datetime.date(2016, 7, 1), areas=[social]),
+        factories.meeting(date=datetime.date(2016, 9, 1), areas=[social], source=draft),
+    ]
+    without_un = factories.meeting(date=datetime.date(2016, 8, 1), areas=[trade])
+    for meeting, people, organisations in [
+        (with_un[0], [ana, ben], [un]),
+        (with_un[1], [ana, ben, cai], [un, bank]),
+        (with_un[2], [ana], [un]),
+        (with_un[3], [cai, dee], [un]),
+        (without_un, [ben, dee], [bank]),
+    ]:
+        for person in people:
+            Participation.objects.create(meeting=meeting, official=person)
+        for organisation in organisations:
+            meeting.organisation_links.create(organisation=organisation)
+    factories.meeting(date=datetime.date(2014, 5, 1), areas=[trade], source=draft).participations.create(official=ana)
+    # Published, with the UN only in a draft.
+    drafted_un = factories.meeting(date=datetime.date(2016, 2, 1), areas=[social])
+    drafted_un.participations.create(official=ana)
+    drafted_un.organisation_links.create(organisation=un, source=draft, source_paragraph=1)
+    for meeting, person in [(with_un[0], dee), (without_un, cai)]:
+        Participation.objects.create(meeting=meeting, official=person, source=draft, source_paragraph=1)
+
+    links = facets.public_links(MeetingOrganisation).filter(organisation=un)
+    meeting_ids = pictures.record_meeting_ids(links)
+    counts = pictures.record_counts(MeetingOrganisation, "organisation", un, meeting_ids)
+    grouped = pictures.MeetingCounts(meeting_ids)
+    assert isinstance(counts, pictures.MeetingCountsLess)
+    assert sorted(counts.meeting_ids) == sorted([without_un.pk, drafted_un.pk])
+    pillars = [pk for pk, *_ in pictures._pillars()]
+    assert counts.per_year() == grouped.per_year() == {2014: 1, 2016: 2}
+    assert counts.per_year_and_pillar(pillars) == grouped.per_year_and_pillar(pillars)
+    for model, field, leave_out in [(Participation, "official", None), (MeetingOrganisation, "organisation", un.pk)]:
+        assert counts.linked(model, field, leave_out=leave_out) == grouped.linked(model, field, leave_out=leave_out)
+
+    def met_with() -> str:
+        return re.search(r'id="met-with".*?</section>', client.get(un.get_absolute_url()).text, re.S).group(0)
+
+    met = met_with()
+    assert 'Ana Ito</a> <span class="count">3 meetings together' in met
+    assert 'Ben Lim</a> <span class="count">2 meetings together' in met
+    assert 'Cai Wu</a> <span class="count">1 meeting together' in met
+    assert 'World Bank</a> <span class="count">1 meeting together' in met
+    assert "Dee Ong" not in met and "United Nations</a>" not in met
+    html = client.get(un.get_absolute_url()).text
+    assert hrefs(html, r"^2016: 2 meetings$") and hrefs(html, r"^2016: 1 meeting on Economic$")
+
+    # The UN joins the last meeting without it: seen on the next request.
+    without_un.organisation_links.create(organisation=un)
+    met = met_with()
+    assert 'Ben Lim</a> <span class="count">3 meetings together' in met
+    assert 'Dee Ong</a> <span class="count">1 meeting together' in met
+    assert 'World Bank</a> <span class="count">2 meetings together' in met
 
 
 def test_a_career_shows_posts_with_their_precision(client, history):
