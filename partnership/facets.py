@@ -16,8 +16,10 @@ Two halves, so that what is public is still decided in one place (decision 0015)
 
 Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, one
 year, or one area and one year or kind, on PostgreSQL, unless a bulk load left the counts stale
-(FacetStale). SQLite, and every other combination of filters, count by GROUP BY over the current
-result.
+(FacetStale). A list filtered by one official or organisation at most public meetings (ASEAN, the
+UN) reads all public meetings' counts less what the few without it contribute to them
+(`StoredCountsLess`), as its page does. SQLite, and every other combination of filters, count by
+GROUP BY over the current result.
 """
 
 from __future__ import annotations
@@ -356,19 +358,24 @@ class StoredCounts:
     one year's meetings (year_scope), one area's subtree in one year (area_year_scope) or of one
     kind (area_kind_scope)."""
 
+    over_every_meeting = False  # whether a list's parts read from it depend on every meeting (scopes.of_filters)
+
     def __init__(self, scope: int, using: str):
         self.scope = scope
         self.using = using
 
     @cached_property
     def _rows(self) -> dict[str, dict[str, int]]:
-        # Every facet but the records' (which can be many), named: the index on (scope, facet) then
-        # reads only their few hundred rows, not an area's ten thousand officials' (40-70 ms at 200,000).
         found: dict[str, dict[str, int]] = {}
-        rows = FacetCount.objects.using(self.using).filter(scope=self.scope, facet__in=SMALL_FACETS, n__gt=0)
-        for facet, key, n in rows.values_list("facet", "key", "n"):
+        for facet, key, n in self._small_counts():
             found.setdefault(facet, {})[key] = n
         return found
+
+    def _small_counts(self) -> Iterable[tuple[str, str, int]]:
+        # Every facet but the records' (which can be many), named: the index on (scope, facet) then
+        # reads only their few hundred rows, not an area's ten thousand officials' (40-70 ms at 200,000).
+        rows = FacetCount.objects.using(self.using).filter(scope=self.scope, facet__in=SMALL_FACETS, n__gt=0)
+        return rows.values_list("facet", "key", "n")
 
     def counts(self, facet: str) -> dict[str, int]:
         return self._rows.get(facet, {})
@@ -391,16 +398,82 @@ class StoredCounts:
                 found.setdefault(pillar, {})[year] = n
         return found
 
-    def top(self, facet: str, model, label: str, limit: int) -> list[tuple[str, str, int]]:
-        """(slug, label, count) of the records with the most meetings, ties by slug (as the GROUP BY orders)."""
+    def top(self, facet: str, model, label: str, limit: int, *, ties: str = "slug", leave_out: int | None = None):
+        """(pk, slug, label, count) of the records with the most meetings but leave_out, ties by slug
+        (as a list's GROUP BY orders them) or by label."""
         table = connections[self.using].ops.quote_name(model._meta.db_table)
+        count, less, params = self._count_less(facet)
         sql = (
-            f'SELECT r.slug, r."{label}", c.n FROM partnership_facetcount c JOIN {table} r ON r.id = c.key::bigint '
-            "WHERE c.scope = %s AND c.facet = %s AND c.n > 0 ORDER BY c.n DESC, r.slug LIMIT %s"
+            f'SELECT r.id, r.slug, r."{label}", {count} FROM partnership_facetcount c JOIN {table} r '
+            f"ON r.id = c.key::bigint {less} WHERE c.scope = %s AND c.facet = %s AND {count} > 0 AND r.id <> %s "
+            f'ORDER BY {count} DESC, r."{ties}" LIMIT %s'
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [self.scope, facet, limit])
+            cursor.execute(sql, [*params, self.scope, facet, -1 if leave_out is None else leave_out, limit])
             return [tuple(row) for row in cursor.fetchall()]
+
+    def _count_less(self, facet: str) -> tuple[str, str, list]:
+        """top()'s count of a record (c.n, its kept count), and what to join to take from it."""
+        return "c.n", "", []
+
+
+class StoredCountsLess(StoredCounts):
+    """The counts over every public meeting but `without` (a few public meetings' ids): those kept
+    for all public meetings (scope 0) less what `without` contributes to them (the items the
+    triggers count, partnership_facetitem). For a list, or a record's page, whose meetings are most
+    of them: those of ASEAN or the UN, at nearly every meeting."""
+
+    over_every_meeting = True
+
+    def __init__(self, without: list[int], using: str):
+        super().__init__(0, using)
+        self.without = without
+
+    def _small_counts(self) -> Iterable[tuple[str, str, int]]:
+        sql = (
+            "SELECT facet, key, sum(n)::integer FROM (SELECT facet, key, n FROM partnership_facetcount "
+            "WHERE scope = 0 AND facet = ANY(%s) UNION ALL SELECT facet, key, -count(*) FROM partnership_facetitem "
+            "WHERE meeting_id = ANY(%s) AND facet = ANY(%s) GROUP BY 1, 2) counts GROUP BY 1, 2 HAVING sum(n) > 0"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [list(SMALL_FACETS), self.without, list(SMALL_FACETS)])
+            return cursor.fetchall()
+
+    def _count_less(self, facet: str) -> tuple[str, str, list]:
+        taken = (
+            "LEFT JOIN (SELECT key, count(*) AS n FROM partnership_facetitem WHERE facet = %s "
+            "AND meeting_id = ANY(%s) GROUP BY key) x ON x.key = c.key"
+        )
+        return "c.n - COALESCE(x.n, 0)", taken, [facet, self.without]
+
+
+def without_record(link_model, record, using: str = DEFAULT_DB_ALIAS) -> list[int] | None:
+    """The public meetings without record (an official, an organisation: linked by link_model), when
+    it is at more than half of them and at most RECORD_IDS_MAX are without it; else None.
+
+    Two queries: the kept counts say how many public meetings there are and how many it is at; the
+    meetings without it are read with that many as the limit, so none is read when it is at every
+    one (PostgreSQL's LIMIT 0 reads nothing). On the flags: call while maintained() only.
+    """
+    from .pictures import RECORD_IDS_MAX
+
+    field = LINKS[link_model]
+    rows = FacetCount.objects.using(using).filter(Q(facet="kind") | Q(facet=field, key=str(record.pk)), scope=0)
+    total = own = 0
+    for facet, n in rows.values_list("facet", "n"):
+        total, own = (total + n, own) if facet == "kind" else (total, n)
+    without = total - own
+    if without * 2 >= total or without > RECORD_IDS_MAX:
+        return None
+    quote = connections[using].ops.quote_name
+    link, column = quote(link_model._meta.db_table), quote(link_model._meta.get_field(field).column)
+    sql = (
+        f"SELECT m.id FROM {quote(Meeting._meta.db_table)} m WHERE m.is_public AND NOT EXISTS "
+        f"(SELECT 1 FROM {link} l WHERE l.meeting_id = m.id AND l.{column} = %s AND l.is_public) LIMIT %s"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [record.pk, without])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def in_subtree(meetings, area):
@@ -509,9 +582,24 @@ def stored_counts(filterset) -> StoredCounts | None:
         return None
     using = filterset.queryset.db
     scope = scope_of(filterset)
-    if scope is None or not maintained(using):
+    if not maintained(using):
         return None
-    return StoredCounts(scope, using)
+    if scope is not None:
+        return StoredCounts(scope, using)
+    only = only_record(filterset)
+    without = without_record(*only, using) if only else None
+    return StoredCountsLess(without, using) if without is not None else None
+
+
+def only_record(filterset) -> tuple | None:
+    """(link model, record) when the list's only filter is one official or one organisation."""
+    data = filterset._query_data()
+    names = set(data) - {"sort"}
+    for link, field in LINKS.items():
+        if names == {field} and len(data.getlist(field)) == 1 and link in (Participation, MeetingOrganisation):
+            records = list(filterset.form.cleaned_data[field] or [])
+            return (link, records[0]) if len(records) == 1 else None
+    return None
 
 
 # -- checking: the tables against the GROUP BY over the public rule -----------------------------

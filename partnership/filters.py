@@ -385,8 +385,8 @@ class MeetingFilter(PartnershipFilterSet):
         return found | queryset.filter(city_record__in=cities) if cities else found
 
     # -- facets: counts over the current result, one aggregate query each ---------------
-    # The unfiltered list and a list filtered by one area read counts kept on write instead
-    # (partnership/facets.py); every other list groups its own result. Tests and the check set
+    # The unfiltered list, a list filtered by one area, and a few more, read counts kept on write
+    # instead (partnership/facets.py, stored_counts); every other list groups its own result. Tests and the check set
     # count_by_group to compare the two.
     count_by_group = False
 
@@ -445,7 +445,7 @@ class MeetingFilter(PartnershipFilterSet):
         if stored is not None:
             related = model._meta.get_field(field).related_model
             rows = stored.top(field, related, label, FACET_LIMIT)
-            return [self._choice(name, slug, text, count) for slug, text, count in rows]
+            return [self._choice(name, slug, text, count) for _pk, slug, text, count in rows]
         rows = (
             facets.public_links(model, self.queryset.db)
             .filter(meeting__in=self.result_meetings().order_by().values("pk"))

@@ -8,8 +8,8 @@ of partnership/charts.py ready for a template.
 import datetime
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
@@ -18,7 +18,6 @@ from .cache import cached
 from .dates import span_end
 from .models import (
     CooperationArea,
-    FacetCount,
     Meeting,
     MeetingArea,
     MeetingOrganisation,
@@ -81,7 +80,7 @@ def per_year(meetings) -> dict[int, int]:
     return dict(rows)
 
 
-def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[int, int]]:
+def per_year_and_pillar(meetings, pillars, meeting_ids=None, *, current=None) -> dict[int, dict[int, int]]:
     """{pillar pk: {year: meetings that discussed the pillar or an area below it}} in one query."""
     if not pillars:
         return {}
@@ -90,7 +89,7 @@ def per_year_and_pillar(meetings, pillars, meeting_ids=None) -> dict[int, dict[i
         *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
     )
     rows = (
-        facets.public_links(MeetingArea, meetings.db)
+        facets.public_links(MeetingArea, meetings.db, current=current)
         .filter(meeting__in=among)
         .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
         .values("pillar", "y")
@@ -156,11 +155,18 @@ class MeetingCounts:
 
     over_every_meeting = False  # whether the counts read every public meeting's (cache.cached_for_record)
 
-    def __init__(self, meeting_ids, using: str = DEFAULT_DB_ALIAS):
+    def __init__(self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None):
         self.meeting_ids = meeting_ids
         self.using = using
         self.meetings = Meeting.objects.using(using).filter(pk__in=facets.among(meeting_ids, using))
         self._years = None
+        self._current = current  # facets.flags_current(), read once when not given
+
+    @property
+    def current(self) -> bool:
+        if self._current is None:
+            self._current = facets.flags_current(self.using)
+        return self._current
 
     def per_year(self) -> dict[int, int]:
         if self._years is None:
@@ -169,12 +175,14 @@ class MeetingCounts:
 
     def per_year_and_pillar(self, pillar_pks: Iterable[int]) -> dict[int, dict[int, int]]:
         wanted = set(pillar_pks)
-        return per_year_and_pillar(self.meetings, [p for p in _pillars() if p[0] in wanted], self.meeting_ids)
+        pillars = [p for p in _pillars() if p[0] in wanted]
+        return per_year_and_pillar(self.meetings, pillars, self.meeting_ids, current=self.current)
 
     def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
         """The MET_WITH_LIMIT records most often linked to the meetings by model (a meeting link whose
         record is `field`), but leave_out: {pk, slug, name, count}, the most first, ties by name."""
-        links = facets.public_links(model, self.using).filter(meeting__in=facets.among(self.meeting_ids, self.using))
+        links = facets.public_links(model, self.using, current=self.current)
+        links = links.filter(meeting__in=facets.among(self.meeting_ids, self.using))
         if leave_out is not None:
             links = links.exclude(**{f"{field}_id": leave_out})
         rows = links.values(pk=F(f"{field}_id"), slug=F(f"{field}__slug"), name=F(f"{field}__name"))
@@ -182,53 +190,27 @@ class MeetingCounts:
 
 
 class MeetingCountsLess(MeetingCounts):
-    """The counts over every public meeting but `meeting_ids`: those kept on write for all public
-    meetings (facets.StoredCounts, scope 0) less those grouped over meeting_ids."""
+    """The counts over every public meeting but `less.without`: facets.StoredCountsLess."""
 
     over_every_meeting = True
 
-    def __init__(self, meeting_ids: list[int], everything: facets.StoredCounts):
-        super().__init__(meeting_ids, everything.using)
-        self.everything = everything
-        self._years_less = None
+    def __init__(self, less: facets.StoredCountsLess):
+        super().__init__(less.without, less.using)
+        self.less = less
 
     def per_year(self) -> dict[int, int]:
-        if self._years_less is None:
-            self._years_less = _less(self.everything.per_year(), super().per_year())
-        return self._years_less
+        return self.less.per_year()
 
     def per_year_and_pillar(self, pillar_pks: Iterable[int]) -> dict[int, dict[int, int]]:
-        pillar_pks = list(pillar_pks)
-        without = super().per_year_and_pillar(pillar_pks)
-        found = {
-            pillar: _less(years, without.get(pillar, {}))
-            for pillar, years in self.everything.per_year_and_pillar(pillar_pks).items()
-        }
-        return {pillar: years for pillar, years in found.items() if years}
+        return self.less.per_year_and_pillar(pillar_pks)
 
     def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
-        connection = connections[self.using]
-        record = connection.ops.quote_name(model._meta.get_field(field).related_model._meta.db_table)
-        link = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(model._meta.get_field(field).column)
-        sql = (
-            f"SELECT r.id, r.slug, r.name, c.n - COALESCE(x.n, 0) AS count FROM partnership_facetcount c "
-            f"JOIN {record} r ON r.id = c.key::bigint "
-            f"LEFT JOIN (SELECT {column} AS id, count(*) AS n FROM {link} "
-            f"WHERE is_public AND meeting_id = ANY(%s) GROUP BY 1) x ON x.id = r.id "
-            f"WHERE c.scope = 0 AND c.facet = %s AND c.n - COALESCE(x.n, 0) > 0 AND r.id <> %s "
-            f"ORDER BY count DESC, r.name LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.meeting_ids, field, -1 if leave_out is None else leave_out, MET_WITH_LIMIT])
-            return [dict(zip(("pk", "slug", "name", "count"), row, strict=True)) for row in cursor.fetchall()]
+        record = model._meta.get_field(field).related_model
+        rows = self.less.top(field, record, "name", MET_WITH_LIMIT, ties="name", leave_out=leave_out)
+        return [dict(zip(("pk", "slug", "name", "count"), row, strict=True)) for row in rows]
 
 
-def _less(counts: dict, less: dict) -> dict:
-    return {key: n - less.get(key, 0) for key, n in counts.items() if n > less.get(key, 0)}
-
-
-def record_counts(link_model, field: str, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts:
+def record_counts(link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts:
     """What a record's page counts over its public meetings (meeting_ids: record_meeting_ids).
 
     A record at most public meetings (ASEAN and the UN are at nearly every one) is counted as every
@@ -236,29 +218,12 @@ def record_counts(link_model, field: str, record, meeting_ids, using: str = DEFA
     UN's 196,000 meetings' links took 1.4 s of its page's first render at 200,000 meetings. Any
     other record, or while the counts are not kept, has its own meetings grouped.
     """
-    if not facets.maintained(using):
-        return MeetingCounts(meeting_ids, using)
-    # How many public meetings there are (by kind) and how many the record is at, in one query.
-    rows = FacetCount.objects.using(using).filter(Q(facet="kind") | Q(facet=field, key=str(record.pk)), scope=0)
-    total = own = 0
-    for facet, n in rows.values_list("facet", "n"):
-        total, own = (total + n, own) if facet == "kind" else (total, n)
-    without = total - own
-    if without * 2 >= total or without > RECORD_IDS_MAX:
-        return MeetingCounts(meeting_ids, using)
-    # The public meetings without the record, as many as the counts say there are: none read when
-    # it is at every one (PostgreSQL's LIMIT 0 reads nothing).
-    connection = connections[using]
-    link = connection.ops.quote_name(link_model._meta.db_table)
-    column = connection.ops.quote_name(link_model._meta.get_field(field).column)
-    sql = (
-        f"SELECT m.id FROM partnership_meeting m WHERE m.is_public AND NOT EXISTS (SELECT 1 FROM {link} l "
-        f"WHERE l.meeting_id = m.id AND l.{column} = %s AND l.is_public) LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [record.pk, without])
-        others = [pk for (pk,) in cursor.fetchall()]
-    return MeetingCountsLess(others, facets.StoredCounts(0, using))
+    maintained = facets.maintained(using)
+    without = facets.without_record(link_model, record, using) if maintained else None
+    if without is None:
+        # The flags are current where the counts are kept; elsewhere the counts read them once.
+        return MeetingCounts(meeting_ids, using, current=True if maintained else None)
+    return MeetingCountsLess(facets.StoredCountsLess(without, using))
 
 
 def career(

@@ -229,7 +229,7 @@ def _counted_over_meetings(record) -> dict:
 
     def count():
         meeting_ids = pictures.record_meeting_ids(facets.public_links(link).filter(**{field: record}))
-        counts = pictures.record_counts(link, field, record, meeting_ids)
+        counts = pictures.record_counts(link, record, meeting_ids)
         meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
         counted = {
             "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),

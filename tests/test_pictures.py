@@ -7,11 +7,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import seed
-from partnership import charts, facets, pictures
+from partnership import charts, facets, pictures, scopes
+from partnership.filters import MeetingFilter
 from partnership.models import (
     City,
     Meeting,
@@ -230,13 +232,15 @@ def test_record_pages_chart_their_meetings_and_who_they_met(client, history):
     assert 'figure class="chart year-chart"' in client.get(history["economic"].get_absolute_url()).text
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the counts are kept on write by PostgreSQL's triggers")
-def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_others(client):
-    """ASEAN and the UN are at nearly every meeting: their pages count every public meeting's kept
-    counts less those of the few meetings without them, and show what grouping their own meetings
-    shows, through the hard cases: a person also at a meeting without it, one only there or only in
-    drafts (a draft meeting with it or without, a draft participation at a published meeting with it
-    or without), a published meeting it is linked to only in a draft."""
+postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the counts are kept on write by triggers")
+
+
+@pytest.fixture
+def hub():
+    """The UN at three of five public meetings, Ana at four, with the hard cases around them: a person
+    also at a meeting without the UN, one only there or only in drafts (a draft meeting with the UN or
+    without, a draft participation at a published meeting with it or without), a published meeting
+    the UN is linked to only in a draft."""
     ana, ben, cai, dee = (factories.official(name=name) for name in ["Ana Ito", "Ben Lim", "Cai Wu", "Dee Ong"])
     un, bank = factories.organisation(name="United Nations"), factories.organisation(name="World Bank")
     economic, social = factories.area(name="Economic"), factories.area(name="Social")
@@ -261,19 +265,26 @@ def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_o
         for organisation in organisations:
             meeting.organisation_links.create(organisation=organisation)
     factories.meeting(date=datetime.date(2014, 5, 1), areas=[trade], source=draft).participations.create(official=ana)
-    # Published, with the UN only in a draft.
     drafted_un = factories.meeting(date=datetime.date(2016, 2, 1), areas=[social])
     drafted_un.participations.create(official=ana)
     drafted_un.organisation_links.create(organisation=un, source=draft, source_paragraph=1)
     for meeting, person in [(with_un[0], dee), (without_un, cai)]:
         Participation.objects.create(meeting=meeting, official=person, source=draft, source_paragraph=1)
+    return {"un": un, "ana": ana, "without_un": without_un, "drafted_un": drafted_un}
 
+
+@postgresql
+def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_others(client, hub):
+    """ASEAN and the UN are at nearly every meeting: their pages count every public meeting's kept
+    counts less those of the few meetings without them, and show what grouping their own meetings
+    shows, through the hard cases."""
+    un, without_un = hub["un"], hub["without_un"]
     links = facets.public_links(MeetingOrganisation).filter(organisation=un)
     meeting_ids = pictures.record_meeting_ids(links)
-    counts = pictures.record_counts(MeetingOrganisation, "organisation", un, meeting_ids)
+    counts = pictures.record_counts(MeetingOrganisation, un, meeting_ids)
     grouped = pictures.MeetingCounts(meeting_ids)
     assert isinstance(counts, pictures.MeetingCountsLess)
-    assert sorted(counts.meeting_ids) == sorted([without_un.pk, drafted_un.pk])
+    assert sorted(counts.less.without) == sorted([without_un.pk, hub["drafted_un"].pk])
     pillars = [pk for pk, *_ in pictures._pillars()]
     assert counts.per_year() == grouped.per_year() == {2014: 1, 2016: 2}
     assert counts.per_year_and_pillar(pillars) == grouped.per_year_and_pillar(pillars)
@@ -298,6 +309,29 @@ def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_o
     assert 'Ben Lim</a> <span class="count">3 meetings together' in met
     assert 'Dee Ong</a> <span class="count">1 meeting together' in met
     assert 'World Bank</a> <span class="count">2 meetings together' in met
+
+
+@postgresql
+def test_the_meetings_of_one_at_most_meetings_are_listed_with_the_facets_grouping_gives(client, hub):
+    """/meetings/?organisation=<the UN> (or one official at most meetings) is counted as every
+    meeting less the others, with every facet, the histogram, the chart and the count its grouping
+    gives; kept by the token every meeting's write moves."""
+    for query in [f"organisation={hub['un'].slug}", f"official={hub['ana'].slug}&sort=title"]:
+        kept = MeetingFilter(QueryDict(query), queryset=Meeting.objects.public())
+        grouped = MeetingFilter(QueryDict(query), queryset=Meeting.objects.public())
+        grouped.count_by_group = True
+        assert kept.is_valid() and grouped.is_valid()
+        assert isinstance(kept.stored_counts(), facets.StoredCountsLess), query
+        assert scopes.of_filters(kept) == scopes.MEETINGS
+        assert kept.facets() == grouped.facets(), query
+        assert kept.year_histogram() == grouped.year_histogram(), query
+        assert pictures.year_chart(kept) == pictures.year_chart(grouped), query
+        assert kept.qs.count() == grouped.qs.count()
+
+    listed = f"/meetings/?organisation={hub['un'].slug}"
+    assert "3 meetings</h2>" in client.get(listed).text
+    hub["without_un"].organisation_links.create(organisation=hub["un"])
+    assert "4 meetings</h2>" in client.get(listed).text
 
 
 def test_a_career_shows_posts_with_their_precision(client, history):
