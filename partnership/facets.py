@@ -403,13 +403,16 @@ class StoredCounts:
         (as a list's GROUP BY orders them) or by label."""
         table = connections[self.using].ops.quote_name(model._meta.db_table)
         count, less, params = self._count_less(facet)
+        params += [self.scope, facet]
+        if leave_out is not None:
+            params.append(leave_out)
         sql = (
             f'SELECT r.id, r.slug, r."{label}", {count} FROM partnership_facetcount c JOIN {table} r '
-            f"ON r.id = c.key::bigint {less} WHERE c.scope = %s AND c.facet = %s AND {count} > 0 AND r.id <> %s "
-            f'ORDER BY {count} DESC, r."{ties}" LIMIT %s'
+            f"ON r.id = c.key::bigint {less} WHERE c.scope = %s AND c.facet = %s AND {count} > 0 "
+            f'{"" if leave_out is None else "AND r.id <> %s "}ORDER BY {count} DESC, r."{ties}" LIMIT %s'
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*params, self.scope, facet, -1 if leave_out is None else leave_out, limit])
+            cursor.execute(sql, [*params, limit])
             return [tuple(row) for row in cursor.fetchall()]
 
     def _count_less(self, facet: str) -> tuple[str, str, list]:
