@@ -269,14 +269,17 @@ def warm(host: str, port: int, paths_file: Path, connections: int) -> float:
     return time.perf_counter() - started
 
 
-def run_mix(*, url: str, paths_file: Path, seconds: int, connections: int, lua: Path, editor: Editor | None) -> dict:
-    """wrk over the mix for `seconds`, with the editor saving meanwhile when one is given."""
+def run_mix(
+    *, url: str, paths_file: Path, seconds: int, connections: int, lua: Path, editor: Editor | None, seed=None
+) -> dict:
+    """wrk over the mix for `seconds`, with the editor saving meanwhile when one is given; with a
+    seed, the URLs are drawn in the same order every run (wrk_report.lua)."""
     stop = threading.Event()
     thread = threading.Thread(target=editor.run, args=(stop,)) if editor else None
     if thread:
         thread.start()
     args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "30s"]
-    args += ["-s", str(lua), url, "--", str(paths_file)]
+    args += ["-s", str(lua), url, "--", str(paths_file), *([str(seed)] if seed is not None else [])]
     try:
         output = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     finally:

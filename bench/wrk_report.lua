@@ -1,6 +1,8 @@
 -- Prints wrk's summary as one JSON line (wrk's own --latency output has no p95), with the share
 -- of requests over 500 ms. Given a file of paths (`wrk ... -s wrk_report.lua URL -- paths.txt`),
--- each request asks for a random path of it; otherwise every request asks for URL.
+-- each request asks for a random path of it; otherwise every request asks for URL. A seed after
+-- the file (`-- paths.txt 7`) makes each thread draw the same paths in the same order every run,
+-- so that two servers measured side by side are asked for the same URLs.
 local counter = 0
 
 setup = function(thread)
@@ -14,7 +16,7 @@ init = function(args)
     for line in io.lines(args[1]) do
       if #line > 0 then paths[#paths + 1] = line end
     end
-    math.randomseed(os.time() * 1000 + (id or 0))
+    math.randomseed((tonumber(args[2]) or os.time()) * 1000 + (id or 0))
   end
 end
 

@@ -1,0 +1,92 @@
+"""Two checkouts of the app measured side by side on the benchmark's database, in one run.
+
+    .venv/bin/python bench/side_by_side.py before=/path/to/other/checkout after=.
+
+Each checkout in turn (ROUNDS rounds, alternating) is served by its own gunicorn in the
+production configuration, with the shared cache emptied first, and driven by wrk over the
+benchmark's long tail (bench/work/mix-long-tail.txt, written by `make bench`) for
+BENCH_MIX_SECONDS, while an editor saves a meeting through the admin every 5 seconds (none with
+SIDE_BY_SIDE_SAVES=0). Within a round both are asked for the same URLs in the same order (wrk's
+draw seeded with the round's number): a rare slow page drawn for one is drawn for the other.
+The database must be the one `make bench` seeded, at its migration state for both checkouts.
+Prints one line per run; it measures and reports, it asserts nothing.
+
+Settings (environment): ROUNDS (2), SIDE_BY_SIDE_SAVES (1), and bench/run.py's BENCH_*.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import mix, run  # noqa: E402 - needs ROOT on the path when run as a script
+
+ROUNDS = int(os.environ.get("ROUNDS", "2"))
+SAVES = os.environ.get("SIDE_BY_SIDE_SAVES", "1") != "0"
+
+
+def serve(checkout: Path) -> subprocess.Popen:
+    """gunicorn for checkout, on the benchmark's port, with the benchmark's environment."""
+    if not run.port_free(run.PORT):
+        raise SystemExit(f"port {run.PORT} is taken: set BENCH_PORT to a free one")
+    args = [str(Path(run.PYTHON).parent / "gunicorn"), "partnership.wsgi", "--bind", f"{run.HOST}:{run.PORT}"]
+    args += ["--workers", str(run.WORKERS), "--config", str(checkout / "gunicorn.conf.py")]
+    log = open(run.WORK / f"side-by-side-{checkout.name}.log", "a")  # noqa: SIM115 - lives as long as the server
+    app = subprocess.Popen(args, cwd=checkout, env={**os.environ, **run.APP_ENV}, stdout=log, stderr=log)
+    run.wait_for(run.PORT, "/bench/baseline/")
+    return app
+
+
+def main() -> None:
+    checkouts = [(label, Path(path).resolve()) for label, path in (arg.split("=", 1) for arg in sys.argv[1:])]
+    paths = run.WORK / "mix-long-tail.txt"
+    if len(checkouts) < 2 or not paths.exists():
+        raise SystemExit(__doc__)
+    run.setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    from partnership.models import Meeting
+
+    area = run.choose_targets()["area"]
+    edited = list(Meeting.objects.public().filter(area_links__area=area).order_by("-date")[:5])
+    user = get_user_model().objects.filter(username="bench").first()
+    if user is None:
+        raise SystemExit("no 'bench' user: run make bench first")
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    lists = ["/meetings/", f"/meetings/?area={area.slug}"]
+    for round_number in range(ROUNDS):
+        for label, checkout in checkouts:
+            cache.clear()
+            app = serve(checkout)
+            try:
+                editor = mix.Editor(run.HOST, run.PORT, session, [m.pk for m in edited], lists) if SAVES else None
+                data = mix.run_mix(
+                    url=f"http://{run.HOST}:{run.PORT}",
+                    paths_file=paths,
+                    seconds=run.MIX_SECONDS,
+                    connections=run.CONNECTIONS,
+                    lua=ROOT / "bench" / "wrk_report.lua",
+                    editor=editor,
+                    seed=round_number + 1,
+                )
+            finally:
+                run.stop(app)
+            saves = f", saves {len(editor.log.saves)} ok / {len(editor.log.failed)} failed" if editor else ""
+            print(
+                f"round {round_number + 1} {label}: {data['ok_rps']:.0f} req/s, p50 {data['p50_us'] / 1000:.0f} ms, "
+                f"p95 {data['p95_us'] / 1000:.0f} ms, p99 {data['p99_us'] / 1000:.0f} ms, "
+                f"max {data['max_us'] / 1000:.0f} ms, over 500 ms {data['over_500ms_pct']:.2f} %, "
+                f"non-2xx {data['non2xx']}, socket errors {data['socket_errors']}{saves}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
