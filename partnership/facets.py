@@ -17,8 +17,8 @@ Two halves, so that what is public is still decided in one place (decision 0015)
 Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly one area, one
 year, or one area and one year or kind, on PostgreSQL, unless a bulk load left the counts stale
 (FacetStale). A list filtered by one official or organisation at most public meetings (ASEAN, the
-UN) reads all public meetings' counts less what the few without it contribute to them
-(`StoredCountsLess`), as its page does. SQLite, and every other combination of filters, count by
+UN), alone or with one of those filters, reads those counts less what the few meetings without
+it contribute to them (`StoredCountsLess`), as its page does. SQLite, and every other combination of filters, count by
 GROUP BY over the current result.
 """
 
@@ -428,21 +428,28 @@ class StoredCountsLess(StoredCounts):
 
     over_every_meeting = True
 
-    def __init__(self, without: list[int], using: str):
-        super().__init__(0, using)
-        self.without = without
+    def __init__(self, without: list[int], using: str, *, scope: int = 0):
+        super().__init__(scope, using)
+        self.without = without  # meetings of the scope, every one
+
+    # With no meeting to take away (the UN is at every public meeting), the kept counts as they are:
+    # the busiest records then come off the index in order instead of every one being sorted.
 
     def _small_counts(self) -> Iterable[tuple[str, str, int]]:
+        if not self.without:
+            return super()._small_counts()
         sql = (
             "SELECT facet, key, sum(n)::integer FROM (SELECT facet, key, n FROM partnership_facetcount "
-            "WHERE scope = 0 AND facet = ANY(%s) UNION ALL SELECT facet, key, -count(*) FROM partnership_facetitem "
+            "WHERE scope = %s AND facet = ANY(%s) UNION ALL SELECT facet, key, -count(*) FROM partnership_facetitem "
             "WHERE meeting_id = ANY(%s) AND facet = ANY(%s) GROUP BY 1, 2) counts GROUP BY 1, 2 HAVING sum(n) > 0"
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [list(SMALL_FACETS), self.without, list(SMALL_FACETS)])
+            cursor.execute(sql, [self.scope, list(SMALL_FACETS), self.without, list(SMALL_FACETS)])
             return cursor.fetchall()
 
     def _count_less(self, facet: str) -> tuple[str, str, list]:
+        if not self.without:
+            return super()._count_less(facet)
         taken = (
             "LEFT JOIN (SELECT key, count(*) AS n FROM partnership_facetitem WHERE facet = %s "
             "AND meeting_id = ANY(%s) GROUP BY key) x ON x.key = c.key"
@@ -589,20 +596,44 @@ def stored_counts(filterset) -> StoredCounts | None:
         return None
     if scope is not None:
         return StoredCounts(scope, using)
-    only = only_record(filterset)
-    without = without_record(*only, using) if only else None
-    return StoredCountsLess(without, using) if without is not None else None
+    hub = hub_filter(filterset)
+    without = without_record(*hub[:2], using) if hub else None
+    if without is None:
+        return None
+    # The meetings without the hub among those of the other filters (none: all of them).
+    if hub[2] is filterset:
+        return StoredCountsLess(without, using)
+    rest = type(filterset)(hub[2], queryset=filterset.queryset.filter(pk__in=among(without, using)))
+    scope = scope_of(rest) if rest.is_valid() else None
+    if scope is None:
+        return None
+    return StoredCountsLess(list(rest.qs.order_by().values_list("pk", flat=True)), using, scope=scope)
 
 
-def only_record(filterset) -> tuple | None:
-    """(link model, record) when the list's only filter is one official or one organisation."""
+def hub_filter(filterset) -> tuple | None:
+    """(link model, record, the other filters) when the list is filtered by one official or one
+    organisation and, besides, by nothing or what counts are kept for (an area, a year, an area's
+    year or kind: scope_of); the other filters as query data, or filterset itself when none."""
     data = filterset._query_data()
     names = set(data) - {"sort"}
-    for link, field in LINKS.items():
-        if names == {field} and len(data.getlist(field)) == 1 and link in (Participation, MeetingOrganisation):
-            records = list(filterset.form.cleaned_data[field] or [])
-            return (link, records[0]) if len(records) == 1 else None
+    for link, field in ((Participation, "official"), (MeetingOrganisation, "organisation")):
+        if field not in names or len(data.getlist(field)) != 1:
+            continue
+        records = list(filterset.form.cleaned_data[field] or [])
+        if len(records) != 1:
+            return None
+        if names == {field}:
+            return link, records[0], filterset
+        rest = data.copy()
+        del rest[field]
+        return (link, records[0], rest) if _kept_scope_names(set(rest) - {"sort"}, rest) else None
     return None
+
+
+def _kept_scope_names(names: set[str], data) -> bool:
+    """Whether these filters (names, one value each) can be a scope counts are kept for."""
+    single = all(len(data.getlist(name)) == 1 for name in names)
+    return single and names in ({"area"}, {"year"}, {"area", "year"}, {"area", "kind"})
 
 
 # -- checking: the tables against the GROUP BY over the public rule -----------------------------

@@ -43,10 +43,10 @@ def token(kind: str, value) -> str:
 def of_filters(filterset) -> str:
     """The one token a valid MeetingFilter's result depends on: a meeting that can enter or leave
     the result, or change what it counts, is linked to every record the filters name."""
-    from .facets import only_record
+    from .facets import hub_filter
 
     # A list counted as every meeting less the others (facets.StoredCountsLess) depends on every meeting.
-    if only_record(filterset) and getattr(filterset.stored_counts(), "over_every_meeting", False):
+    if hub_filter(filterset) and getattr(filterset.stored_counts(), "over_every_meeting", False):
         return MEETINGS
     data = filterset.form.cleaned_data
     for name, kind in RECORD_FILTERS.items():
