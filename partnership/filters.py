@@ -349,26 +349,23 @@ class MeetingFilter(PartnershipFilterSet):
             queryset = facets.in_subtree(queryset, area) if kept else queryset.for_areas([area])
         return queryset
 
+    # A meeting's public links by their kept flags (facets.public_links: the rule's own answer, one
+    # index probe) rather than through the rule's joins, as the area filter reads FacetRoot.
+
     def filter_official(self, queryset, name, officials):
-        return _each(
-            queryset,
-            officials,
-            lambda o: Exists(Participation.objects.public().filter(meeting=OuterRef("pk"), official=o)),
-        )
+        return self._linked(queryset, Participation, "official", officials)
 
     def filter_organisation(self, queryset, name, organisations):
-        return _each(
-            queryset,
-            organisations,
-            lambda o: Exists(MeetingOrganisation.objects.public().filter(meeting=OuterRef("pk"), organisation=o)),
-        )
+        return self._linked(queryset, MeetingOrganisation, "organisation", organisations)
 
     def filter_agreement(self, queryset, name, agreements):
-        return _each(
-            queryset,
-            agreements,
-            lambda a: Exists(MeetingAgreement.objects.public().filter(meeting=OuterRef("pk"), agreement=a)),
-        )
+        return self._linked(queryset, MeetingAgreement, "agreement", agreements)
+
+    def _linked(self, queryset, link_model, field: str, records):
+        if not records:
+            return queryset
+        links = facets.public_links(link_model, queryset.db)
+        return _each(queryset, records, lambda r: Exists(links.filter(meeting=OuterRef("pk"), **{field: r})))
 
     def filter_city(self, queryset, name, cities):
         return _each(queryset, cities, lambda city: Q(city_record=city))
