@@ -18,8 +18,8 @@ Reads (`stored_counts`) serve the unfiltered list and a list filtered by exactly
 year, or one area and one year or kind, on PostgreSQL, unless a bulk load left the counts stale
 (FacetStale). A list filtered by one official or organisation at most public meetings (ASEAN, the
 UN), alone or with one of those filters, reads those counts less what the few meetings without
-it contribute to them (`StoredCountsLess`), as its page does. SQLite, and every other combination of filters, count by
-GROUP BY over the current result.
+it contribute to them (`StoredCountsLess`), as its page does. SQLite, and every other
+combination of filters, count by GROUP BY over the current result.
 """
 
 from __future__ import annotations
@@ -358,7 +358,8 @@ class StoredCounts:
     one year's meetings (year_scope), one area's subtree in one year (area_year_scope) or of one
     kind (area_kind_scope)."""
 
-    over_every_meeting = False  # whether a list's parts read from it depend on every meeting (scopes.of_filters)
+    # Whether a list's parts read from it depend on every meeting (scopes.of_filters).
+    over_every_meeting = False
 
     def __init__(self, scope: int, using: str):
         self.scope = scope

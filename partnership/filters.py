@@ -383,8 +383,8 @@ class MeetingFilter(PartnershipFilterSet):
 
     # -- facets: counts over the current result, one aggregate query each ---------------
     # The unfiltered list, a list filtered by one area, and a few more, read counts kept on write
-    # instead (partnership/facets.py, stored_counts); every other list groups its own result. Tests and the check set
-    # count_by_group to compare the two.
+    # instead (partnership/facets.py, stored_counts); every other list groups its own result.
+    # Tests and the check set count_by_group to compare the two.
     count_by_group = False
 
     def stored_counts(self) -> "facets.StoredCounts | None":

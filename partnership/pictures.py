@@ -16,15 +16,7 @@ from django.http import QueryDict
 from . import charts, facets
 from .cache import cached
 from .dates import span_end
-from .models import (
-    CooperationArea,
-    Meeting,
-    MeetingArea,
-    MeetingOrganisation,
-    Participation,
-    route_url,
-    subtree,
-)
+from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation, route_url, subtree
 
 # The network page draws at most this many people, the busiest in the filtered meetings,
 # and the strongest links among them: beyond that a force layout is a hairball.
@@ -189,13 +181,12 @@ class MeetingCounts:
         return list(rows.annotate(count=Count("meeting_id")).order_by("-count", "name")[:MET_WITH_LIMIT])
 
 
-class MeetingCountsLess(MeetingCounts):
-    """The counts over every public meeting but `less.without`: facets.StoredCountsLess."""
+class MeetingCountsLess:
+    """MeetingCounts read from facets.StoredCountsLess: every public meeting but `less.without`."""
 
     over_every_meeting = True
 
     def __init__(self, less: facets.StoredCountsLess):
-        super().__init__(less.without, less.using)
         self.less = less
 
     def per_year(self) -> dict[int, int]:
@@ -210,7 +201,7 @@ class MeetingCountsLess(MeetingCounts):
         return [dict(zip(("pk", "slug", "name", "count"), row, strict=True)) for row in rows]
 
 
-def record_counts(link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts:
+def record_counts(link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts | MeetingCountsLess:
     """What a record's page counts over its public meetings (meeting_ids: record_meeting_ids).
 
     A record at most public meetings (ASEAN and the UN are at nearly every one) is counted as every
@@ -258,7 +249,9 @@ def career(
     )
 
 
-def met_with(*, official=None, organisation=None, counts: MeetingCounts) -> list[tuple[str, list[dict]]]:
+def met_with(
+    *, official=None, organisation=None, counts: MeetingCounts | MeetingCountsLess
+) -> list[tuple[str, list[dict]]]:
     """Who an official or an organisation met most often: people and organisations at the same public
     meetings (`counts`, over the record's meetings: record_counts), with the count and a link to the
     meetings in common."""
