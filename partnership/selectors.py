@@ -9,11 +9,13 @@ prefetches gets an AttributeError, never a draft's fact.
 from collections.abc import Iterator
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from . import facets, pictures, versions
 from .cache import cached, cached_for_record
+from .compiled import Compiled
 from .dataset import dataset_json, dump_dataset
 from .models import (
     Agreement,
@@ -149,46 +151,73 @@ def _record_counts() -> list[tuple[str, int, str]]:
     ]
 
 
-def _page_links() -> list[Prefetch]:
-    """meeting_links() for a meeting's page: the same public facts, without the cited releases' bodies.
+def _page_link_lists(current: bool) -> dict[str, QuerySet]:
+    """meeting_links() for a meeting's page, by the attribute each list goes to: the same public
+    facts, without the cited releases' bodies, not yet narrowed to a meeting.
 
     The links are read by their kept flags (the rule's own answer, decision 0015): a meeting's page
     is a few primary-key probes instead of the rule's nested joins for each kind of link.
     """
-    current = facets.flags_current()
 
     def links(model):
         return facets.public_links(model, current=current)
 
-    return [
-        _public(
-            "participations",
-            _no_body(links(Participation).with_public_post().select_related("official", "source"), "source"),
-        ),
-        _public(
-            "organisation_links",
-            _no_body(links(MeetingOrganisation).select_related("organisation", "source"), "source"),
-        ),
-        _public(
-            "area_links",
-            _no_body(links(MeetingArea).select_related("area", "source").order_by("area__name"), "source"),
-        ),
-        _public(
-            "agreement_links",
-            _no_body(links(MeetingAgreement).select_related("agreement", "source"), "source"),
-        ),
-        _public(
-            "outcomes",
-            _no_body(Outcome.objects.public().select_related("source"), "source").prefetch_related(*outcome_links()),
-        ),
-    ]
+    return {
+        "public_participations": links(Participation).with_public_post().select_related("official", "source"),
+        "public_organisation_links": links(MeetingOrganisation).select_related("organisation", "source"),
+        "public_area_links": links(MeetingArea).select_related("area", "source").order_by("area__name"),
+        "public_agreement_links": links(MeetingAgreement).select_related("agreement", "source"),
+        "public_outcomes": Outcome.objects.public().select_related("source"),
+    }
+
+
+def _of_meeting(attribute: str) -> Compiled:
+    return Compiled(
+        lambda meeting_id, current: _no_body(_page_link_lists(current)[attribute], "source").filter(
+            meeting_id=meeting_id
+        )
+    )
+
+
+def _outcomes_records(model) -> Compiled:
+    """model's public records named by the outcomes of one meeting, each with the outcome's pk."""
+    return Compiled(
+        lambda meeting_id: (
+            model.objects.public().filter(outcomes__meeting_id=meeting_id).annotate(outcome_pk=F("outcomes__pk"))
+        )
+    )
+
+
+# A meeting's page reads the same queries for every meeting: compiled once per process (compiling
+# them took longer than PostgreSQL took to run them).
+_PAGE_MEETING = Compiled(lambda slug: _no_body(meetings(), "source").filter(slug=slug))
+_PAGE_LINKS = {attribute: _of_meeting(attribute) for attribute in _page_link_lists(current=True)}
+_OUTCOME_RECORDS = {
+    "public_areas": _outcomes_records(CooperationArea),
+    "public_agreements": _outcomes_records(Agreement),
+}
 
 
 def meeting_page(slug: str) -> dict:
     """A meeting with every public fact its page shows; `depends_on`: the version keys of every record
     the page draws from (partnership/versions.py)."""
-    queryset = _no_body(meetings(), "source").prefetch_related(*_page_links())
-    meeting = get_object_or_404(queryset, slug=slug)
+    found = _PAGE_MEETING(slug)
+    if not found:
+        raise Http404("No meeting matches the given query.")
+    meeting = found[0]
+    current = facets.flags_current()
+    for attribute, compiled in _PAGE_LINKS.items():
+        links = compiled(meeting.pk, key=(current,))
+        for link in links:
+            type(link).meeting.field.set_cached_value(link, meeting)  # as the prefetch did
+        setattr(meeting, attribute, links)
+    outcomes = {outcome.pk: outcome for outcome in meeting.public_outcomes}
+    for outcome in outcomes.values():
+        outcome.public_areas, outcome.public_agreements = [], []
+    for attribute, compiled in _OUTCOME_RECORDS.items():
+        for record in compiled(meeting.pk):
+            if record.outcome_pk in outcomes:
+                getattr(outcomes[record.outcome_pk], attribute).append(record)
     depends_on = versions.keys([meeting, meeting.source, meeting.city_record, meeting.venue_record])
     depends_on |= versions.meeting_neighbours([meeting.pk])
     return {"meeting": meeting, "depends_on": depends_on}

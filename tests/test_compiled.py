@@ -1,0 +1,133 @@
+"""Queries compiled once per process (partnership/compiled.py), and the meeting page that reads them.
+
+A compiled query must answer, for every value it is called with, what the QuerySet built from
+that value answers: the second call's value must reach the SQL, not the first's. The meeting page
+reads its links this way, so the test of the page compares it with the public rule's own prefetch
+on the data that used to leak: draft facts on a published meeting.
+"""
+
+import pytest
+from django.db.models import F
+
+from partnership import facets, selectors
+from partnership.compiled import Compiled
+from partnership.models import (
+    Agreement,
+    CooperationArea,
+    Meeting,
+    Official,
+    Outcome,
+    Participation,
+    ReleaseStatus,
+)
+
+from . import factories
+from .test_public_rule import draft  # noqa: F401  (a fixture)
+
+LISTS = ["public_participations", "public_organisation_links", "public_area_links", "public_agreement_links"]
+
+
+def test_a_compiled_query_answers_as_its_queryset_for_each_value(seeded):
+    people = list(Official.objects.public().order_by("pk")[:3])
+    by_slug = Compiled(lambda slug: Official.objects.public().filter(slug=slug))
+    for person in people:
+        assert by_slug(person.slug) == [person]
+    assert by_slug("nobody-has-this-slug") == []
+
+
+def test_related_records_and_annotations_come_back_on_each_object(seeded):
+    participations = Compiled(
+        lambda meeting_id: (
+            Participation.objects.public()
+            .with_public_post()
+            .select_related("official")
+            .filter(meeting_id=meeting_id)
+            .annotate(official_name=F("official__name"))
+            .order_by("pk")
+        )
+    )
+    for meeting in Meeting.objects.public():
+        expected = list(
+            Participation.objects.public()
+            .with_public_post()
+            .select_related("official")
+            .filter(meeting=meeting)
+            .annotate(official_name=F("official__name"))
+            .order_by("pk")
+        )
+        found = participations(meeting.pk)
+        assert found == expected
+        assert [(p.official.name, p.official_name, p.post_is_public, p.public_post) for p in found] == [
+            (p.official.name, p.official_name, p.post_is_public, p.public_post) for p in expected
+        ]
+
+
+def test_rows_as_tuples_and_a_key_for_each_shape(seeded):
+    names = Compiled(
+        lambda slug, public: (
+            (Official.objects.public() if public else Official.objects.all())
+            .filter(slug=slug)
+            .values_list("name", flat=True)
+        )
+    )
+    draft_only = Official.objects.create(
+        name="Drafted Person", first_seen=factories.release(status=ReleaseStatus.DRAFT)
+    )
+    assert names(draft_only.slug, key=(True,)) == []
+    assert names(draft_only.slug, key=(False,)) == ["Drafted Person"]
+    assert names("miroslav-jenca", key=(True,)) == ["Miroslav Jenča"]
+
+
+@pytest.mark.parametrize(
+    "build, values, error, message",
+    [
+        (lambda name: Official.objects.filter(name__icontains=name), ("jen",), ValueError, "transformed"),
+        (lambda slug: Official.objects.all(), ("miroslav-jenca",), ValueError, "do not reach its SQL"),
+        (lambda when: Official.objects.filter(pk=when), (1.5,), TypeError, "ints and strs"),
+    ],
+    ids=["a transformed value", "an unused value", "a float"],
+)
+def test_a_value_that_cannot_be_swapped_is_refused_when_first_compiled(seeded, build, values, error, message):
+    with pytest.raises(error, match=message):
+        Compiled(build)(*values)
+
+
+def _ids(rows) -> list[int]:
+    return [row.pk for row in rows]
+
+
+@pytest.fixture
+def outcome_naming_a_draft_area(draft):  # noqa: F811
+    """A published outcome of the published meeting naming a public area and a draft one."""
+    meeting = Meeting.objects.get(slug="2015-06-26-jenca-le-luong-minh")
+    outcome = Outcome.objects.create(meeting=meeting, kind="agreed", text="Joint patrols", position=9)
+    outcome.areas.add(
+        CooperationArea.objects.get(slug="maritime-security"), CooperationArea.objects.get(name="Secret Area")
+    )
+    outcome.agreements.add(Agreement.objects.get(title="Secret Accord"))
+    # A second public meeting with links of its own: its page must not read the first one's.
+    other = factories.meeting(title="Second meeting", areas=[CooperationArea.objects.get(slug="maritime-security")])
+    Participation.objects.create(meeting=other, official=Official.objects.get(slug="miroslav-jenca"))
+    return meeting
+
+
+@pytest.mark.parametrize("flags", ["current", "stale"])
+def test_a_meeting_page_shows_what_the_public_rule_prefetches(outcome_naming_a_draft_area, flags):
+    if flags == "stale":
+        facets.mark_stale("a bulk load")  # the links are then read by the rule's joins
+    assert facets.flags_current() is (flags == "current")
+    expected = {meeting.slug: meeting for meeting in selectors.meetings_with_links()}
+    assert len(expected) >= 2
+    for slug, reference in expected.items():
+        meeting = selectors.meeting_page(slug)["meeting"]
+        assert meeting == reference
+        for attribute in LISTS:
+            assert _ids(getattr(meeting, attribute)) == _ids(getattr(reference, attribute)), attribute
+        assert _ids(meeting.public_outcomes) == _ids(reference.public_outcomes)
+        for outcome, reference_outcome in zip(meeting.public_outcomes, reference.public_outcomes, strict=True):
+            assert _ids(outcome.public_areas) == _ids(reference_outcome.public_areas)
+            assert _ids(outcome.public_agreements) == _ids(reference_outcome.public_agreements)
+    shown = selectors.meeting_page("2015-06-26-jenca-le-luong-minh")["meeting"]
+    joint = next(outcome for outcome in shown.public_outcomes if outcome.text == "Joint patrols")
+    assert [area.slug for area in joint.public_areas] == ["maritime-security"]
+    assert joint.public_agreements == []
