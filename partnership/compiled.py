@@ -17,6 +17,7 @@ import copy
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -24,10 +25,21 @@ from django.db.models import QuerySet
 _INT_MARKER_BASE = -(10**15)
 
 
-def _marker(index: int, value) -> int | str:
+def _marker(index: int, value, position: int = 0) -> int | str:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"A compiled query takes ints and strs, not {type(value).__name__} (argument {index}).")
-    return _INT_MARKER_BASE - index if isinstance(value, int) else f"\x00compiled-marker-{index}\x00"
+        raise TypeError(
+            f"A compiled query takes ints, strs and lists of ints, not {type(value).__name__} (argument {index})."
+        )
+    if isinstance(value, str):
+        return f"\x00compiled-marker-{index}-{position}\x00"
+    return _INT_MARKER_BASE - index * 1_000_000 - position
+
+
+def _markers(index: int, value) -> int | str | list[int]:
+    """The marker for value, or a list of one marker per element for a list (`pk__in=`)."""
+    if isinstance(value, list):
+        return [_marker(index, element, position) for position, element in enumerate(value)]
+    return _marker(index, value)
 
 
 @dataclass(frozen=True)
@@ -36,16 +48,21 @@ class _Shape:
     compiler: object
     sql: str
     params: tuple
-    slots: tuple[int | None, ...]  # for each parameter, the argument it takes, or None: a constant
+    # For each parameter, where its value comes from: (argument, element of a list argument or
+    # None), or None for a constant of the query.
+    slots: tuple[tuple[int, int | None] | None, ...]
+
+
+_EMPTY = object()  # the shape of a query Django knows gives no rows
 
 
 class Compiled:
     """build(*values, *key) -> QuerySet, compiled once per database and key; calling it with values
     returns the QuerySet's results as a list.
 
-    The values are ints or strs, each used as it is in a lookup (`slug=`, `meeting_id=`): a lookup
-    that transforms its value (`icontains` wraps it in %) cannot be swapped and is refused when
-    first compiled.
+    The values are ints or strs, each used as it is in a lookup (`slug=`, `meeting_id=`), or lists
+    of ints (`pk__in=`: compiled once per length). A lookup that transforms its value (`icontains`
+    wraps it in %) cannot be swapped and is refused when first compiled.
     """
 
     def __init__(self, build: Callable[..., QuerySet]):
@@ -53,11 +70,15 @@ class Compiled:
         self._shapes: dict[tuple, _Shape] = {}
 
     def __call__(self, *values, key: tuple[Hashable, ...] = (), using: str = DEFAULT_DB_ALIAS) -> list:
-        shape = self._shapes.get((using, key, len(values)))
+        lengths = tuple(len(value) if isinstance(value, list) else None for value in values)
+        shape = self._shapes.get((using, key, lengths))
         if shape is None:
-            shape = self._shapes[(using, key, len(values))] = self._compile(values, key, using)
+            shape = self._shapes[(using, key, lengths)] = self._compile(values, key, using)
+        if shape is _EMPTY:
+            return []
         params = tuple(
-            param if slot is None else values[slot] for param, slot in zip(shape.params, shape.slots, strict=True)
+            param if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
+            for param, slot in zip(shape.params, shape.slots, strict=True)
         )
         frozen = copy.copy(shape.compiler)
         frozen.connection = connections[using]  # this thread's connection
@@ -66,20 +87,27 @@ class Compiled:
         queryset.query.get_compiler = lambda *args, **kwargs: frozen
         return list(queryset)
 
-    def _compile(self, values: tuple, key: tuple, using: str) -> _Shape:
-        markers = [_marker(index, value) for index, value in enumerate(values)]
+    def _compile(self, values: tuple, key: tuple, using: str) -> _Shape | object:
+        markers = [_markers(index, value) for index, value in enumerate(values)]
+        where = {}
+        for index, marker in enumerate(markers):
+            for position, element in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
+                where[(type(element), element)] = (index, position)
         queryset = self.build(*markers, *key).using(using)
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty list in `pk__in=`: so is every list of that length
+            return _EMPTY
         slots = []
         for param in params:
-            slot = next(
-                (index for index, marker in enumerate(markers) if type(param) is type(marker) and param == marker), None
-            )
+            slot = where.get((type(param), param)) if isinstance(param, int | str) else None
             if slot is None and isinstance(param, str) and "\x00compiled-marker-" in param:
                 raise ValueError(f"A lookup transformed a compiled query's value ({param!r}): pass it untransformed.")
             slots.append(slot)
-        missing = set(range(len(markers))) - set(slots)
+        missing = set(where.values()) - set(slots)
         if missing:
-            raise ValueError(f"A compiled query's arguments {sorted(missing)} do not reach its SQL.")
+            raise ValueError(
+                f"A compiled query's arguments {sorted({index for index, _ in missing})} do not reach its SQL."
+            )
         return _Shape(queryset, compiler, sql, tuple(params), tuple(slots))

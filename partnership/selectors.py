@@ -276,20 +276,41 @@ def _met_with_versions(met_with: list) -> set[str]:
     return {versions.key(kinds[heading], row["pk"]) for heading, rows in met_with for row in rows}
 
 
+# An official's page reads the same queries for every official: compiled once per process.
+_PAGE_OFFICIAL = Compiled(lambda slug: Official.objects.public().filter(slug=slug))
+_OFFICIAL_POSTS = Compiled(
+    lambda official_id: _no_body(
+        Post.objects.public().filter(official_id=official_id).select_related("organisation", "source"), "source"
+    )
+)
+# By the kept flags, as a meeting's page reads its links (decision 0015): the rule's joins cost more
+# to plan than the 50 rows cost to read.
+_OFFICIAL_LATEST = Compiled(
+    lambda official_id, meeting_ids, current: _no_body(
+        facets.public_links(Participation, current=current)
+        .with_public_post()
+        .filter(official_id=official_id, meeting_id__in=meeting_ids)
+        .select_related("meeting", "source"),
+        "source",
+    ).order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+)
+
+
 def official_page(slug: str) -> dict:
-    official = get_object_or_404(Official.objects.public(), slug=slug)
+    found = _PAGE_OFFICIAL(slug)
+    if not found:
+        raise Http404("No official matches the given query.")
+    official = found[0]
     counted = _counted_over_meetings(official)
-    latest = counted["latest"]
-    # By the kept flags, as a meeting's page reads its links (decision 0015): the rule's joins
-    # cost more to plan than the 50 rows cost to read.
-    links = facets.public_links(Participation).with_public_post().filter(official=official, meeting_id__in=latest)
-    participations = _latest_links(links)
+    participations = _OFFICIAL_LATEST(official.pk, counted["latest"], key=(facets.flags_current(),))
     depends_on = {versions.key(official), versions.meetings_key(official)} | _shown(participations)
     depends_on |= _met_with_versions(counted["met_with"])
     depends_on |= _named_by(
         Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
     )
-    posts = list(_no_body(official.posts.public().select_related("organisation", "source"), "source"))
+    posts = _OFFICIAL_POSTS(official.pk)
+    for post in posts:
+        Post.official.field.set_cached_value(post, official)  # as official.posts did
     return {
         "official": official,
         "posts": posts,

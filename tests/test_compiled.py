@@ -78,12 +78,25 @@ def test_rows_as_tuples_and_a_key_for_each_shape(seeded):
     assert names("miroslav-jenca", key=(True,)) == ["Miroslav Jenča"]
 
 
+def test_lists_of_ids_of_each_length(seeded):
+    people = [factories.official(name=f"Person {n}").pk for n in range(4)]
+    by_ids = Compiled(lambda ids, slug: Official.objects.filter(pk__in=ids).exclude(slug=slug).order_by("pk"))
+    for ids in ([people[0], people[1]], [people[2], people[3]], [people[3]], []):
+        found = [person.pk for person in by_ids(ids, "miroslav-jenca")]
+        assert found == list(
+            Official.objects.filter(pk__in=ids)
+            .exclude(slug="miroslav-jenca")
+            .values_list("pk", flat=True)
+            .order_by("pk")
+        )
+
+
 @pytest.mark.parametrize(
     "build, values, error, message",
     [
         (lambda name: Official.objects.filter(name__icontains=name), ("jen",), ValueError, "transformed"),
         (lambda slug: Official.objects.all(), ("miroslav-jenca",), ValueError, "do not reach its SQL"),
-        (lambda when: Official.objects.filter(pk=when), (1.5,), TypeError, "ints and strs"),
+        (lambda when: Official.objects.filter(pk=when), (1.5,), TypeError, "takes ints, strs"),
     ],
     ids=["a transformed value", "an unused value", "a float"],
 )
