@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django_filters.widgets import SuffixedMultiWidget
 
 from . import facets, search
+from .cache import cached
 from .models import (
     Agreement,
     AgreementKind,
@@ -68,6 +69,14 @@ class NamedRecordsField(django_filters.fields.ModelMultipleChoiceField):
     record has it as a slug, and `renamed` records which slug each name stood for."""
 
     renamed: dict[str, str]
+
+    def clean(self, value):
+        # No value is no records, as a list: django-filter skips the filter for it, where the empty
+        # QuerySet Django returns was compiled each time a filter or a scope tested it.
+        if not self.required and not value:
+            self.renamed = {}
+            return []
+        return super().clean(value)
 
     def _check_values(self, value):
         self.renamed = {}
@@ -408,7 +417,14 @@ class MeetingFilter(PartnershipFilterSet):
 
         "Below" is every area under it, as the area filter reads it, so a count is what choosing it gives.
         """
-        areas = list(CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name"))
+        # Which areas are public changes only with the records (cache.py).
+        areas = cached(
+            "facets:public-areas",
+            lambda: list(
+                CooperationArea.objects.public().values_list("pk", "slug", "name", "parent_id").order_by("name")
+            ),
+            records=True,
+        )
         children: dict = {}
         for pk, _slug, _name, parent_id in areas:
             children.setdefault(parent_id, []).append(pk)
