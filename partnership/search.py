@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import (
     BooleanField,
@@ -41,6 +41,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .cache import cached
+from .compiled import Compiled
 from .models import Agreement, CooperationArea, Meeting, Official, Organisation, PressRelease
 from .names import name_key, strip_accents
 
@@ -179,50 +180,71 @@ def matching(queryset, query: str):
     words = terms(query)
     if not words:
         return queryset.none()
-    columns = DOCUMENTS[queryset.model]
     if _is_postgresql(queryset):
-        condition = Q(_Matches(_StoredVector(), _TsQuery(Value(_tsquery(words)))))
-        if queryset.model is Official:
-            # Trigram similarity catches near-spellings of a person's name ("Miroslav Jencha").
-            condition |= Q(
-                Func(
-                    Value(" ".join(words)),
-                    Func(Func(F("name"), function="lower"), function="partnership_unaccent"),
-                    template="(%(expressions)s)",
-                    arg_joiner=" <%% ",
-                    output_field=BooleanField(),
-                )
-            )
-        return queryset.filter(condition)
+        return _matching_on_postgresql(queryset, *_postgresql_values(queryset.model, words))
+    columns = DOCUMENTS[queryset.model]
     alias = "_search_document"
     queryset = queryset.alias(**{alias: _CappedFoldedDocument(*map(_column, columns))})
     return queryset.filter(*[Q(**{f"{alias}__contains": f" {word}"}) for word in words])
 
 
+def _postgresql_values(model, words: list[str]) -> tuple[str, ...]:
+    """What the words become in PostgreSQL's queries for model: the prefix tsquery, and for a person
+    the words as one text, for trigram similarity. Strings as the SQL takes them, so a query
+    compiled once (search()) takes any words."""
+    if model is Official:
+        return _tsquery(words), " ".join(words)
+    return (_tsquery(words),)
+
+
+def _matching_on_postgresql(queryset, tsquery: str, words_text: str | None = None):
+    condition = Q(_Matches(_StoredVector(), _TsQuery(Value(tsquery))))
+    if words_text is not None:
+        # Trigram similarity catches near-spellings of a person's name ("Miroslav Jencha").
+        condition |= Q(
+            Func(
+                Value(words_text),
+                Func(Func(F("name"), function="lower"), function="partnership_unaccent"),
+                template="(%(expressions)s)",
+                arg_joiner=" <%% ",
+                output_field=BooleanField(),
+            )
+        )
+    return queryset.filter(condition)
+
+
 def ranked(queryset, query: str):
     """matching(), best first: words in the title count most."""
     words = terms(query)
-    base, queryset = queryset, matching(queryset, query)
     if not words:
-        return queryset
-    title = TITLES.get(queryset.model, "name")
+        return queryset.none()
     if _is_postgresql(queryset):
-        # Rank the first RANK_CANDIDATES matches the index gives, not every match: even from the
-        # stored vector, ranking reads each match's vector, tens of thousands for a common word.
-        # The outer query starts from the unmatched rows, so no vector is read twice.
-        candidates = queryset.order_by().values("pk")[:RANK_CANDIDATES]
-        queryset = base.filter(pk__in=candidates)
-        tsquery = _TsQuery(Value(_tsquery(words)))
-        rank = _TsRank(_StoredVector(), tsquery, Value(1))
-        title_hit = Case(When(Q(_Matches(_TsVector(F(title)), tsquery)), then=Value(1.0)), default=Value(0.0))
-        return queryset.annotate(search_rank=rank + title_hit).order_by("-search_rank", "pk")
+        return _ranked_on_postgresql(queryset, *_postgresql_values(queryset.model, words))
+    title = TITLES.get(queryset.model, "name")
     folded_title = _FoldedDocument(F(title))
     title_hit = Case(
         When(Q(*[Q(_title__contains=f" {word}") for word in words]), then=Value(1.0)),
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return queryset.alias(_title=folded_title).annotate(search_rank=title_hit).order_by("-search_rank", "pk")
+    return (
+        matching(queryset, query)
+        .alias(_title=folded_title)
+        .annotate(search_rank=title_hit)
+        .order_by("-search_rank", "pk")
+    )
+
+
+def _ranked_on_postgresql(queryset, tsquery: str, words_text: str | None = None):
+    # Rank the first RANK_CANDIDATES matches the index gives, not every match: even from the stored
+    # vector, ranking reads each match's vector, tens of thousands for a common word. The outer query
+    # starts from the unmatched rows, so no vector is read twice.
+    candidates = _matching_on_postgresql(queryset, tsquery, words_text).order_by().values("pk")[:RANK_CANDIDATES]
+    title = TITLES.get(queryset.model, "name")
+    query = _TsQuery(Value(tsquery))
+    rank = _TsRank(_StoredVector(), query, Value(1))
+    title_hit = Case(When(Q(_Matches(_TsVector(F(title)), query)), then=Value(1.0)), default=Value(0.0))
+    return queryset.filter(pk__in=candidates).annotate(search_rank=rank + title_hit).order_by("-search_rank", "pk")
 
 
 _ASCII_RUN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
@@ -377,16 +399,42 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
     from .kinds import KINDS  # the registry names this module's documents, so it is read here, not at import
 
     hits, totals = [], []
+    words = terms(query)
     for kind in KINDS.values():
         if kinds and kind.key not in kinds:
             continue
-        public = kind.model.objects.public()
-        matches = matching(public, query).order_by().values("pk")[: COUNT_CAP + 1]
-        records = list(ranked(public, query).annotate(kind_total=_CountOf(matches))[:per_kind])
+        if not words:
+            records = []
+        elif connection.vendor == "postgresql":
+            values = _postgresql_values(kind.model, words)
+            records = _SEARCHES.setdefault(kind.model, Compiled(_postgresql_search(kind.model)))(
+                *values, key=(per_kind,)
+            )
+        else:
+            public = kind.model.objects.public()
+            matches = matching(public, query).order_by().values("pk")[: COUNT_CAP + 1]
+            records = list(ranked(public, query).annotate(kind_total=_CountOf(matches))[:per_kind])
         hits += [Hit(kind, record, record.search_rank, query) for record in records]
         totals.append(Total(kind, records[0].kind_total if records else 0, query))
     hits.sort(key=lambda hit: -hit.rank)
     return Results(hits, totals)
+
+
+def _postgresql_search(model):
+    """One kind's search on PostgreSQL, from _postgresql_values(): its best matches, each with how
+    many there are (up to COUNT_CAP + 1). Its SQL is the same for any words: compiled once per
+    process (compiling it took as long as running it)."""
+
+    def build(*values_and_limit):
+        *values, per_kind = values_and_limit
+        public = model.objects.public()
+        matches = _matching_on_postgresql(public, *values).order_by().values("pk")[: COUNT_CAP + 1]
+        return _ranked_on_postgresql(public, *values).annotate(kind_total=_CountOf(matches))[:per_kind]
+
+    return build
+
+
+_SEARCHES: dict[type, Compiled] = {}
 
 
 def cached_search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
