@@ -69,6 +69,9 @@ class Compiled:
         self.build = build
         self._shapes: dict[tuple, _Shape] = {}
 
+    def __deepcopy__(self, memo):
+        return self  # one per process: forms and filters deep-copy what they were declared with
+
     def __call__(self, *values, key: tuple[Hashable, ...] = (), using: str = DEFAULT_DB_ALIAS) -> list:
         lengths = tuple(len(value) if isinstance(value, list) else None for value in values)
         shape = self._shapes.get((using, key, lengths))

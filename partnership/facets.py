@@ -34,6 +34,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
+from .compiled import Compiled
 from .models import (
     Agreement,
     AreaClosure,
@@ -86,7 +87,11 @@ def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def flags_current(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether the kept is_public flags are the rule's answer: always, but after a bulk load until rebuilt."""
-    return not FacetStale.objects.using(using).exists()
+    return not _ANY_STALE(using=using)
+
+
+# Asked several times by every list and record page: compiled once (partnership/compiled.py).
+_ANY_STALE = Compiled(lambda: FacetStale.objects.values_list("pk", flat=True)[:1])
 
 
 def public_links(model, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None):

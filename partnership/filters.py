@@ -22,6 +22,7 @@ from django_filters.widgets import SuffixedMultiWidget
 
 from . import facets, search
 from .cache import cached
+from .compiled import Compiled
 from .models import (
     Agreement,
     AgreementKind,
@@ -70,6 +71,10 @@ class NamedRecordsField(django_filters.fields.ModelMultipleChoiceField):
 
     renamed: dict[str, str]
 
+    def __init__(self, *args, by_slug: Compiled | None = None, **kwargs):
+        self.by_slug = by_slug
+        super().__init__(*args, **kwargs)
+
     def clean(self, value):
         # No value is no records, as a list: django-filter skips the filter for it, where the empty
         # QuerySet Django returns was compiled each time a filter or a scope tested it.
@@ -80,6 +85,12 @@ class NamedRecordsField(django_filters.fields.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         self.renamed = {}
+        values = frozenset(value)
+        if self.by_slug is not None and len(values) == 1:
+            # One slug, the usual case: found by a query compiled once (partnership/compiled.py).
+            found = self.by_slug(*values)
+            if found:
+                return found
         try:
             return super()._check_values(value)
         except ValidationError as error:
@@ -116,6 +127,9 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, noun: str, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        if isinstance(kwargs.get("queryset"), QuerySet):
+            records, field = kwargs["queryset"], kwargs["to_field_name"]
+            kwargs.setdefault("by_slug", Compiled(lambda slug: records.filter(**{field: slug})))
         kwargs.setdefault("widget", forms.MultipleHiddenInput)
         kwargs.setdefault(
             "error_messages",
