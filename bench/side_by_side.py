@@ -11,7 +11,13 @@ draw seeded with the round's number): a rare slow page drawn for one is drawn fo
 The database must be the one `make bench` seeded, at its migration state for both checkouts.
 Prints one line per run; it measures and reports, it asserts nothing.
 
-Settings (environment): ROUNDS (2), SIDE_BY_SIDE_SAVES (1), and bench/run.py's BENCH_*.
+With SIDE_BY_SIDE=rendered, each checkout is instead served with PAGE_CACHE=false (no page kept
+whole) and wrk drives, for BENCH_SECONDS each, the benchmark's B (the bare view), then its record
+pages and lists one at a time: every page rendered on every request, as the benchmark's
+*rendered* phase does, each as a ratio to the same server's B.
+
+Settings (environment): SIDE_BY_SIDE (mix or rendered), ROUNDS (2), SIDE_BY_SIDE_SAVES (1), and
+bench/run.py's BENCH_*.
 """
 
 import os
@@ -24,28 +30,56 @@ sys.path.insert(0, str(ROOT))
 
 from bench import mix, run  # noqa: E402 - needs ROOT on the path when run as a script
 
+MODE = os.environ.get("SIDE_BY_SIDE", "mix")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 SAVES = os.environ.get("SIDE_BY_SIDE_SAVES", "1") != "0"
 
 
-def serve(checkout: Path) -> subprocess.Popen:
+def serve(checkout: Path, **extra_env: str) -> subprocess.Popen:
     """gunicorn for checkout, on the benchmark's port, with the benchmark's environment."""
     if not run.port_free(run.PORT):
         raise SystemExit(f"port {run.PORT} is taken: set BENCH_PORT to a free one")
     args = [str(Path(run.PYTHON).parent / "gunicorn"), "partnership.wsgi", "--bind", f"{run.HOST}:{run.PORT}"]
     args += ["--workers", str(run.WORKERS), "--config", str(checkout / "gunicorn.conf.py")]
     log = open(run.WORK / f"side-by-side-{checkout.name}.log", "a")  # noqa: SIM115 - lives as long as the server
-    app = subprocess.Popen(args, cwd=checkout, env={**os.environ, **run.APP_ENV}, stdout=log, stderr=log)
+    app = subprocess.Popen(args, cwd=checkout, env={**os.environ, **run.APP_ENV, **extra_env}, stdout=log, stderr=log)
     run.wait_for(run.PORT, "/bench/baseline/")
     return app
+
+
+def rendered(checkouts: list[tuple[str, Path]]) -> None:
+    """Each checkout's pages rendered on every request, as ratios to its own B, round by round."""
+    from django.test import Client
+
+    pages = run.pages(run.choose_targets(), Client())
+    rendered_pages = [(label, path) for label, path in pages if not path.startswith("/bench/")]
+    base = f"http://{run.HOST}:{run.PORT}"
+    for round_number in range(ROUNDS):
+        for label, checkout in checkouts:
+            app = serve(checkout, PAGE_CACHE="false")
+            try:
+                b = run.wrk(f"{base}/bench/baseline/")["rps"]
+                print(f"round {round_number + 1} {label}: B {b:.0f} req/s", flush=True)
+                for page, path in rendered_pages:
+                    data = run.wrk(base + path)
+                    print(
+                        f"round {round_number + 1} {label}: {page}: {data['rps']:.0f} req/s, "
+                        f"{data['rps'] / b:.3f} x B, p95 {data['p95_us'] / 1000:.0f} ms, non-2xx {data['non2xx']}",
+                        flush=True,
+                    )
+            finally:
+                run.stop(app)
 
 
 def main() -> None:
     checkouts = [(label, Path(path).resolve()) for label, path in (arg.split("=", 1) for arg in sys.argv[1:])]
     paths = run.WORK / "mix-long-tail.txt"
-    if len(checkouts) < 2 or not paths.exists():
+    if len(checkouts) < 2 or (MODE == "mix" and not paths.exists()):
         raise SystemExit(__doc__)
     run.setup_django()
+    if MODE == "rendered":
+        rendered(checkouts)
+        return
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
