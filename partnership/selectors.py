@@ -1,9 +1,10 @@
 """Public reads, each written once: the pages, the exports, the API and the feeds call these.
 
 Every read starts from a model's `public()` (partnership/models.py), and every related
-list a page, a row or a document shows is prefetched through `public()` into a
-`public_...` attribute. A template or serializer that reads a relation without these
-prefetches gets an AttributeError, never a draft's fact.
+list a page, a row or a document shows is read through `public()` into a `public_...`
+attribute: prefetched, or on a meeting's page read by queries compiled once per process
+(partnership/compiled.py). A template or serializer that reads a relation without these
+gets an AttributeError, never a draft's fact.
 """
 
 from collections.abc import Iterator
