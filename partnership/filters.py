@@ -152,8 +152,22 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class SortKeysField(django_filters.fields.BaseCSVField):
+    """Sort keys separated by commas. A blank key (`sort=,` or `sort=date,`) is a mistake to name,
+    not a key to drop: dropped, the list would answer in its default order as if asked for it."""
+
+    default_error_messages = {"blank_key": "A sort key is blank: give the keys separated by commas, none empty."}
+
+    def clean(self, value):
+        if value and any(not key.strip() for key in value):
+            raise ValidationError(self.error_messages["blank_key"], code="blank_key")
+        return super().clean(value)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering with the primary key as the last key, so pages never overlap or skip rows."""
+
+    base_field_class = SortKeysField
 
     def filter(self, qs, value):
         ordered = super().filter(qs, value)

@@ -104,6 +104,9 @@ def test_lists_are_paginated(client, db):
         ("year=abc", "year"),
         ("kind=party", "kind"),
         ("sort=password", "sort"),
+        # A blank sort key would otherwise answer in the default order as if asked for it.
+        ("sort=,", "sort"),
+        ("sort=date,", "sort"),
         ("page=abc", "page"),
         ("page=0", "page"),
         ("page_size=-3", "page_size"),

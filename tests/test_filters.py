@@ -153,6 +153,7 @@ def test_facet_counts_match_the_result_each_choice_gives(more):
         ("year=99999", "year"),
         ("year=abc", "year"),
         ("sort=password", "sort"),
+        ("sort=,title", "sort"),
         ("kind=party", "kind"),
         ("q=" + "x" * 10_000, "q"),
     ],
