@@ -407,9 +407,9 @@ def search(query: str, *, kinds=None, per_kind: int = 50) -> Results:
             records = []
         elif connection.vendor == "postgresql":
             values = _postgresql_values(kind.model, words)
-            records = _SEARCHES.setdefault(kind.model, Compiled(_postgresql_search(kind.model)))(
-                *values, key=(per_kind,)
-            )
+            if kind.model not in _SEARCHES:
+                _SEARCHES[kind.model] = Compiled(_postgresql_search(kind.model))
+            records = _SEARCHES[kind.model](*values, key=(per_kind,))
         else:
             public = kind.model.objects.public()
             matches = matching(public, query).order_by().values("pk")[: COUNT_CAP + 1]

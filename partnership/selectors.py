@@ -199,13 +199,17 @@ _OUTCOME_RECORDS = {
 }
 
 
+def _the_one(found: list, noun: str):
+    """The record a compiled read by slug found, or a 404 as get_object_or_404 gives."""
+    if not found:
+        raise Http404(f"No {noun} matches the given query.")
+    return found[0]
+
+
 def meeting_page(slug: str) -> dict:
     """A meeting with every public fact its page shows; `depends_on`: the version keys of every record
     the page draws from (partnership/versions.py)."""
-    found = _PAGE_MEETING(slug)
-    if not found:
-        raise Http404("No meeting matches the given query.")
-    meeting = found[0]
+    meeting = _the_one(_PAGE_MEETING(slug), "meeting")
     current = facets.flags_current()
     for attribute, compiled in _PAGE_LINKS.items():
         links = compiled(meeting.pk, key=(current,))
@@ -224,10 +228,14 @@ def meeting_page(slug: str) -> dict:
     return {"meeting": meeting, "depends_on": depends_on}
 
 
-def _latest_links(links: QuerySet) -> list:
+def _latest(links: QuerySet) -> QuerySet:
     """The latest of a record's public facts at meetings, newest meeting first."""
     links = _no_body(links.select_related("meeting", "source"), "source")
-    return list(links.order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT])
+    return links.order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+
+
+def _latest_links(links: QuerySet) -> list:
+    return list(_latest(links))
 
 
 def _shown(links) -> set[str]:
@@ -287,21 +295,16 @@ _OFFICIAL_POSTS = Compiled(
 # By the kept flags, as a meeting's page reads its links (decision 0015): the rule's joins cost more
 # to plan than the 50 rows cost to read.
 _OFFICIAL_LATEST = Compiled(
-    lambda official_id, meeting_ids, current: _no_body(
+    lambda official_id, meeting_ids, current: _latest(
         facets.public_links(Participation, current=current)
         .with_public_post()
         .filter(official_id=official_id, meeting_id__in=meeting_ids)
-        .select_related("meeting", "source"),
-        "source",
-    ).order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
+    )
 )
 
 
 def official_page(slug: str) -> dict:
-    found = _PAGE_OFFICIAL(slug)
-    if not found:
-        raise Http404("No official matches the given query.")
-    official = found[0]
+    official = _the_one(_PAGE_OFFICIAL(slug), "official")
     counted = _counted_over_meetings(official)
     participations = _OFFICIAL_LATEST(official.pk, counted["latest"], key=(facets.flags_current(),))
     depends_on = {versions.key(official), versions.meetings_key(official)} | _shown(participations)
@@ -368,8 +371,7 @@ def organisation_page(slug: str) -> dict:
 def area_page(slug: str) -> dict:
     area = get_object_or_404(areas(), slug=slug)
     ancestors = area.ancestors()
-    # By the kept flags, as a meeting's page reads its links (decision 0015): through the rule's
-    # joins, the latest 50 of a large area's links took 24 ms at 200,000 meetings.
+    # By the kept flags, as a meeting's page reads its links (decision 0015).
     meeting_links = _latest_links(facets.public_links(MeetingArea).filter(area=area))
     outcomes = _latest_links(Outcome.objects.public().filter(areas=area))
     agreements = list(area.agreements.public())
