@@ -7,6 +7,7 @@ choice would give. An area includes the areas below it. These filters render as 
 inputs (never a list of every record); pages offer their choices as facets instead.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
@@ -200,6 +201,18 @@ class Chip:
     remove_query: str
 
 
+def _quoted_pair(key: str, value: str) -> str:
+    """key=value as urlencode writes it."""
+    return f"{quote_plus(key)}={quote_plus(value)}"
+
+
+# A sidebar's links repeat the same few pairs hundreds of times (each link is the active filters
+# with one value changed), and quoting them was most of a link's cost. Only short values are kept
+# (slugs, years, kinds), so a visitor's long query cannot fill a worker's memory.
+_query_pair = functools.lru_cache(maxsize=4096)(_quoted_pair)
+_KEPT_PAIR_LENGTH = 100
+
+
 class PartnershipFilterSet(django_filters.FilterSet):
     """Shared helpers: searching, query strings that add or remove one value, chips."""
 
@@ -232,7 +245,11 @@ class PartnershipFilterSet(django_filters.FilterSet):
         active = self._query_data()
         lists = [(key, changes.get(key, values)) for key, values in active.lists()]
         lists += [(key, values) for key, values in changes.items() if key not in active]
-        return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, values in lists for value in values)
+        return "&".join(
+            _query_pair(key, value) if len(value) <= _KEPT_PAIR_LENGTH else _quoted_pair(key, value)
+            for key, values in lists
+            for value in values
+        )
 
     @property
     def pickers(self) -> list[dict]:

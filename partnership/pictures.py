@@ -7,6 +7,7 @@ of partnership/charts.py ready for a template.
 
 import datetime
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, Count, F, IntegerField, Value, When
@@ -29,14 +30,15 @@ RECORD_IDS_MAX = 20_000
 
 
 def meetings_url(**params) -> str:
-    """/meetings/ filtered by params (lists repeat a parameter), with no empty parameter."""
-    data = QueryDict(mutable=True)
-    for key, value in params.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        values = [str(v) for v in values if v not in (None, "")]
-        if values:
-            data.setlist(key, values)
-    query = data.urlencode()
+    """/meetings/ filtered by params (lists repeat a parameter), with no empty parameter: as a
+    QueryDict would encode them, without building one (an official's career draws one per year)."""
+    pairs = [
+        (key, str(v))
+        for key, value in params.items()
+        for v in (value if isinstance(value, list | tuple) else [value])
+        if v not in (None, "")
+    ]
+    query = urlencode(pairs)
     return route_url("partnership:meeting-list") + (f"?{query}" if query else "")
 
 

@@ -191,7 +191,10 @@ def _outcomes_records(model) -> Compiled:
 
 # A meeting's page reads the same queries for every meeting: compiled once per process (compiling
 # them took longer than PostgreSQL took to run them).
-_PAGE_MEETING = Compiled(lambda slug: _no_body(meetings(), "source").filter(slug=slug))
+# With the release's publisher, which "cite this" names.
+_PAGE_MEETING = Compiled(
+    lambda slug: _no_body(meetings().select_related("source__publisher"), "source").filter(slug=slug)
+)
 _PAGE_LINKS = {attribute: _of_meeting(attribute) for attribute in _page_link_lists(current=True)}
 _OUTCOME_RECORDS = {
     "public_areas": _outcomes_records(CooperationArea),

@@ -178,6 +178,20 @@ def test_chips_remove_one_value_each(more):
     assert chips["Year: 2015"] == "area=maritime-security&area=sustainable-development"
 
 
+@pytest.mark.parametrize("words", ["sea & sky", "ASEAN–UN partnership " * 6])
+def test_a_facet_link_keeps_the_other_filters_as_the_address_bar_had_them(more, words):
+    """Short values (kept encoded per worker) and long ones (encoded each time) alike."""
+    sent = QueryDict(mutable=True)
+    sent.setlist("q", [words])
+    sent.setlist("area", ["maritime-security"])
+    filterset = meetings(sent.urlencode())
+    assert filterset.is_valid(), filterset.errors
+    expected = sent.copy()
+    expected.setlist("year", ["2015"])
+    assert filterset.query_with("year", "2015") == expected.urlencode()
+    assert filterset.query_with("year", "2015") == expected.urlencode()  # again, from what was kept
+
+
 def test_official_filters(seeded):
     def officials(query):
         return slugs(OfficialFilter(QueryDict(query), queryset=Official.objects.all()))

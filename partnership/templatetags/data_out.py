@@ -17,10 +17,16 @@ register = template.Library()
 
 
 def _citable(context, record) -> tuple[str, citations.Citable]:
+    """The record's permanent URL and citable description, worked out once per page: the page's
+    head (citation_meta) and its "cite this" block both print them."""
     request = context.get("request")
     path = record.get_absolute_url()
     url = request.build_absolute_uri(path) if request else path
-    return url, citations.citable_for(record, url=url, accessed=timezone.localdate())
+    accessed = timezone.localdate()
+    kept = getattr(record, "_citable", None)
+    if kept is None or kept[1].url != url or kept[1].accessed != accessed:
+        kept = record._citable = (url, citations.citable_for(record, url=url, accessed=accessed))
+    return kept
 
 
 @register.inclusion_tag("includes/cite.html", takes_context=True)
