@@ -443,22 +443,42 @@ def release_dependencies(release: PressRelease) -> set[str]:
     return found | own | {versions.key("meeting", pk) for pk in meeting_ids}
 
 
+# What a release's page lists of the records derived from it: {context name: (model, related records)}.
+_DERIVED = {
+    "meetings": (Meeting, ()),
+    "agreements": (Agreement, ()),
+    "posts": (Post, ("official", "organisation")),
+    "participations": (Participation, ("official", "meeting")),
+    "organisation_links": (MeetingOrganisation, ("organisation", "meeting")),
+    "area_links": (MeetingArea, ("area", "meeting")),
+    "agreement_links": (MeetingAgreement, ("agreement", "meeting")),
+    "outcomes": (Outcome, ("meeting",)),
+    "relationships": (Relationship, ("from_organisation", "to_organisation")),
+}
+
+
+def _derived_from(model, related: tuple[str, ...]) -> Compiled:
+    return Compiled(lambda release_id: model.objects.public().filter(source_id=release_id).select_related(*related))
+
+
+# A release's public page reads the same nine queries for every release: compiled once per process,
+# as a meeting's are (compiling them took longer than running them).
+_PAGE_RELEASE = Compiled(lambda slug: releases().filter(slug=slug))
+_RELEASE_DERIVED = {name: _derived_from(model, related) for name, (model, related) in _DERIVED.items()}
+
+
+def release_page(slug: str) -> PressRelease:
+    """A published release by slug, or a 404."""
+    return _the_one(_PAGE_RELEASE(slug), "press release")
+
+
 def release_facts(release: PressRelease, *, public: bool = True) -> dict:
     """The records derived from a release, for its page; with public=False every one (a staff preview)."""
-
-    def read(related):
-        return related.public() if public else related.all()
-
+    if public:
+        return {name: compiled(release.pk) for name, compiled in _RELEASE_DERIVED.items()}
     return {
-        "meetings": read(release.derived_meetings),
-        "agreements": read(release.derived_agreements),
-        "posts": read(release.derived_posts).select_related("official", "organisation"),
-        "participations": read(release.derived_participations).select_related("official", "meeting"),
-        "organisation_links": read(release.derived_meetingorganisations).select_related("organisation", "meeting"),
-        "area_links": read(release.derived_meetingareas).select_related("area", "meeting"),
-        "agreement_links": read(release.derived_meetingagreements).select_related("agreement", "meeting"),
-        "outcomes": read(release.derived_outcomes).select_related("meeting"),
-        "relationships": read(release.derived_relationships).select_related("from_organisation", "to_organisation"),
+        name: getattr(release, f"derived_{model._meta.model_name}s").all().select_related(*related)
+        for name, (model, related) in _DERIVED.items()
     }
 
 

@@ -23,6 +23,7 @@ hidden fact that becomes public (its official published by another release) is s
 Writes that send no signal (QuerySet.update(), COPY) must call partnership.cache.invalidate().
 """
 
+import functools
 import secrets
 from collections.abc import Iterable
 
@@ -32,6 +33,8 @@ from django.db import connection, models, transaction
 from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from .compiled import Compiled
 
 PREFIX = "partnership:v:"
 # A version every record page depends on, moved on by partnership.cache.invalidate(): writes
@@ -164,16 +167,9 @@ def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:
     the records first seen in them, and their publishers."""
     found: set[str] = set()
     meeting_ids: set[int] = set()
-    for model in apps.get_app_config("partnership").get_models():
-        if not _ours(model):
-            continue
-        fks = _partnership_fks(model)
-        by_name = {field.name: field for field in fks}
-        source = by_name.get("source") or by_name.get("first_seen")
-        if source is None or source.related_model._meta.model_name != "pressrelease":
-            continue
-        attnames = [field.attname for field in fks]
-        for row in model._base_manager.filter(**{f"{source.attname}__in": release_ids}).values_list("pk", *attnames):
+    ids = sorted(release_ids)
+    for model, fks, rows in _supported_rows():
+        for row in rows(ids):
             found.add(key(model, row[0]))
             for field, value in zip(fks, row[1:], strict=True):
                 if value is not None:
@@ -182,10 +178,38 @@ def release_records(release_ids: set[int]) -> tuple[set[str], set[int]]:
                         meeting_ids.add(value)
             if model._meta.model_name == "meeting":
                 meeting_ids.add(row[0])
-    PressRelease = _model("PressRelease")
-    for publisher_id in PressRelease._base_manager.filter(pk__in=release_ids).values_list("publisher_id", flat=True):
+    for publisher_id in _publishers()(ids):
         found.add(key("organisation", publisher_id))
     return found, meeting_ids
+
+
+# A release's page and every save of one read what the release supports with the same dozen
+# queries: compiled once per process (partnership/compiled.py), when first asked for.
+@functools.cache
+def _supported_rows() -> list[tuple[type[models.Model], list[models.ForeignKey], Compiled]]:
+    """(model, its foreign keys, a compiled read of (pk, *foreign keys) of its rows citing or first
+    seen in some releases) for every model with a release as its source or first sighting."""
+    supported = []
+    for model in apps.get_app_config("partnership").get_models():
+        if not _ours(model):
+            continue
+        fks = _partnership_fks(model)
+        by_name = {field.name: field for field in fks}
+        source = by_name.get("source") or by_name.get("first_seen")
+        if source is None or source.related_model._meta.model_name != "pressrelease":
+            continue
+        supported.append((model, fks, _rows_citing(model, source.attname, [field.attname for field in fks])))
+    return supported
+
+
+def _rows_citing(model, source: str, attnames: list[str]) -> Compiled:
+    return Compiled(lambda ids: model._base_manager.filter(**{f"{source}__in": ids}).values_list("pk", *attnames))
+
+
+@functools.cache
+def _publishers() -> Compiled:
+    PressRelease = _model("PressRelease")
+    return Compiled(lambda ids: PressRelease._base_manager.filter(pk__in=ids).values_list("publisher_id", flat=True))
 
 
 # Places have no page of their own: pages depend on a city or venue only to print its name, which

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from . import lists, pictures, search, selectors, thesaurus, versions
@@ -224,7 +224,7 @@ def release_list(request):
 
 @cached_record_page
 def release_detail(request, slug):
-    release = get_object_or_404(selectors.releases(), slug=slug)
+    release = selectors.release_page(slug)
     response = release_page(request, release)
     response.depends_on = selectors.release_dependencies(release)
     return response

@@ -18,11 +18,12 @@ from partnership.models import (
     Official,
     Outcome,
     Participation,
+    PressRelease,
     ReleaseStatus,
 )
 
 from . import factories
-from .test_public_rule import draft  # noqa: F401  (a fixture)
+from .test_public_rule import MEETING, draft  # noqa: F401  (a fixture)
 
 LISTS = ["public_participations", "public_organisation_links", "public_area_links", "public_agreement_links"]
 
@@ -141,3 +142,25 @@ def test_a_meeting_page_shows_what_the_public_rule_prefetches(outcome_naming_a_d
     joint = next(outcome for outcome in shown.public_outcomes if outcome.text == "Joint patrols")
     assert [area.slug for area in joint.public_areas] == ["maritime-security"]
     assert joint.public_agreements == []
+
+
+def test_a_release_page_lists_what_the_public_rule_gives_for_each_release(draft):  # noqa: F811
+    """The published release supports a fact at a meeting only the draft reports: the rule hides
+    it, and so must the compiled reads, for every release, not only the first one read."""
+    published = Meeting.objects.get(slug=MEETING).source
+    embargoed = Meeting.objects.get(title="Embargoed release meeting")
+    jenca = Official.objects.get(slug="miroslav-jenca")
+    hidden = Participation.objects.create(meeting=embargoed, official=jenca, source=published, source_paragraph=2)
+    second = factories.release(title="A second published release")
+    factories.meeting(title="Its meeting", source=second)
+    releases = list(PressRelease.objects.published())
+    assert len(releases) >= 2
+    for release in releases:
+        facts = selectors.release_facts(release)
+        for name, (model, _related) in selectors._DERIVED.items():
+            expected = list(getattr(release, f"derived_{model._meta.model_name}s").public())
+            assert _ids(facts[name]) == _ids(expected), (release.title, name)
+    shown = selectors.release_facts(published)["participations"]
+    assert hidden.pk not in _ids(shown) and shown
+    # Staff preview every derived record, drafts' included.
+    assert hidden.pk in _ids(selectors.release_facts(published, public=False)["participations"])
