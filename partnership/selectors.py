@@ -338,32 +338,75 @@ def _only_public(records: list) -> list:
     return [record for record in records if record.pk in public]
 
 
+def _relationships_of(organisation_id: int) -> QuerySet:
+    return Relationship.objects.filter(Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id))
+
+
+def _named_by_compiled(build, *fields: str) -> Compiled:
+    """_named_by()'s read of the QuerySet build(pk) gives, compiled once: its rows of those fields."""
+    return Compiled(lambda pk: build(pk).order_by().values_list(*fields))
+
+
+def _version_keys(rows: list[tuple], names: tuple[str, ...]) -> set[str]:
+    return {versions.key(name, pk) for row in rows for name, pk in zip(names, row, strict=True) if pk is not None}
+
+
+# An organisation's page reads the same queries for every organisation: compiled once per process,
+# as a meeting's are. The parent is read as None when the public may not see it (_public_parent).
+_PAGE_ORGANISATION = Compiled(lambda slug: Organisation.objects.public().filter(slug=slug))
+_PUBLIC_ORGANISATION = Compiled(lambda pk: Organisation.objects.public().filter(pk=pk))
+_ORGANISATION_LISTS = {
+    "children": Compiled(lambda pk: Organisation.objects.public().filter(parent_id=pk)),
+    "posts": Compiled(
+        lambda pk: _no_body(
+            Post.objects.public().filter(organisation_id=pk).select_related("official", "source"), "source"
+        )
+    ),
+    "agreements": Compiled(lambda pk: Agreement.objects.public().filter(parties=pk)),
+    # The latest: a secretariat publishes thousands, and its page listed every one.
+    "releases": Compiled(
+        lambda pk: PressRelease.objects.published().filter(publisher_id=pk).defer(*RELEASE_BODY)[:DETAIL_LIMIT]
+    ),
+    "relationships": Compiled(
+        lambda pk: _no_body(
+            _relationships_of(pk).public().select_related("from_organisation", "to_organisation", "source"), "source"
+        )
+    ),
+}
+_ORGANISATION_MEETINGS = Compiled(lambda ids: _no_body(meetings(), "source").filter(pk__in=ids))
+# What the page depends on, public or not (_named_by): each query's columns and their records' kinds.
+_ORGANISATION_NAMES = [
+    (_named_by_compiled(lambda pk: Organisation.objects.filter(parent_id=pk), "pk"), ("organisation",)),
+    (_named_by_compiled(lambda pk: Organisation.objects.filter(pk=pk), "parent_id"), ("organisation",)),
+    (
+        _named_by_compiled(lambda pk: Post.objects.filter(organisation_id=pk), "pk", "official_id"),
+        ("post", "official"),
+    ),
+    (
+        _named_by_compiled(_relationships_of, "from_organisation_id", "to_organisation_id", "source_id"),
+        ("organisation", "organisation", "pressrelease"),
+    ),
+]
+
+
 def organisation_page(slug: str) -> dict:
-    organisation = get_object_or_404(organisations(), slug=slug)
+    organisation = _the_one(_PAGE_ORGANISATION(slug), "organisation")
+    parent = _PUBLIC_ORGANISATION(organisation.parent_id) if organisation.parent_id else []
+    Organisation.parent.field.set_cached_value(organisation, parent[0] if parent else None)  # as the prefetch did
     counted = _counted_over_meetings(organisation)
-    shown_meetings = list(_no_body(meetings(), "source").filter(pk__in=counted["latest"]))
-    relationships = Relationship.objects.filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
-    agreements = list(organisation.agreements.public())
-    depends_on = versions.keys([organisation, *shown_meetings, *agreements]) | _met_with_versions(counted["met_with"])
+    shown_meetings = _ORGANISATION_MEETINGS(counted["latest"])
+    lists = {name: compiled(organisation.pk) for name, compiled in _ORGANISATION_LISTS.items()}
+    # A save of any release it published moves the organisation's own version (versions.release_records).
+    depends_on = versions.keys([organisation, *shown_meetings, *lists["agreements"], *lists["releases"]])
+    depends_on |= _met_with_versions(counted["met_with"])
     depends_on.add(versions.meetings_key(organisation))
-    depends_on |= _named_by(Organisation.objects.filter(parent=organisation), pk="organisation")
-    depends_on |= _named_by(Organisation.objects.filter(pk=organisation.pk), parent_id="organisation")
-    depends_on |= _named_by(Post.objects.filter(organisation=organisation), pk="post", official_id="official")
-    depends_on |= _named_by(
-        relationships, from_organisation_id="organisation", to_organisation_id="organisation", source_id="pressrelease"
-    )
-    depends_on |= _named_by(organisation.press_releases.all(), pk="pressrelease")
+    for compiled, names in _ORGANISATION_NAMES:
+        depends_on |= _version_keys(compiled(organisation.pk), names)
     return {
         "organisation": organisation,
         "parent": organisation.parent,
-        "children": organisation.children.public(),
-        "posts": _no_body(organisation.posts.public().select_related("official", "source"), "source"),
+        **lists,
         "meetings": shown_meetings,
-        "agreements": agreements,
-        "releases": organisation.press_releases.published(),
-        "relationships": _no_body(
-            relationships.public().select_related("from_organisation", "to_organisation", "source"), "source"
-        ),
         "limit": DETAIL_LIMIT,
         "year_chart": counted["year_chart"],
         "met_with": counted["met_with"],

@@ -312,3 +312,27 @@ def test_a_pages_queries_are_planned_once_per_connection_and_still_read_what_cha
     release.save()
     html = client.get(meeting.get_absolute_url()).text
     assert "Miroslav Jenča" in html and "Assistant Secretary-General" not in html
+
+
+def test_a_publishers_page_shows_its_latest_releases_and_links_to_the_rest(client):
+    """A secretariat publishes thousands of releases: its page shows the latest ones, newest first,
+    with as many queries as for a handful, links to the list of them all, and shows a new one at once."""
+    from partnership.selectors import DETAIL_LIMIT
+
+    small, large = factories.organisation(name="Small Office"), factories.organisation(name="Busy Secretariat")
+    factories.release(publisher=small, title="The only one")
+    start = datetime.date(2001, 1, 1)
+    for n in range(DETAIL_LIMIT + 5):
+        factories.release(publisher=large, title=f"Release number {n:02}", date=start + datetime.timedelta(days=n))
+    page = client.get(large.get_absolute_url()).content.decode()
+    listed = page.split('<h2 id="releases">')[1].split("</section>")[0]
+    assert listed.count("<li>") == DETAIL_LIMIT
+    assert listed.index(f"Release number {DETAIL_LIMIT + 4:02}") < listed.index(f"Release number {DETAIL_LIMIT:02}")
+    assert "Release number 04" not in listed
+    assert f'href="/releases/?publisher={large.slug}"' in listed
+    everything = client.get(f"/releases/?publisher={large.slug}").content.decode()
+    assert f"{DETAIL_LIMIT + 5} found" in everything
+    assert "?publisher=" not in client.get(small.get_absolute_url()).content.decode().split('id="releases"')[1]
+    assert queries(client, small.get_absolute_url()) == queries(client, large.get_absolute_url())
+    factories.release(publisher=large, title="Published just now", date=datetime.date(2030, 1, 1))
+    assert "Published just now" in client.get(large.get_absolute_url()).content.decode()

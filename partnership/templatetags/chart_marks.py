@@ -9,6 +9,7 @@ escaped as autoescaping escapes it, and the markup is the same, byte for byte, a
 charts/years.html and charts/career.html wrote.
 """
 
+import functools
 import html
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,9 +19,13 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
+@functools.lru_cache(maxsize=16_384)
 def fixed(value: float, places: int) -> str:
     """value as `floatformat:"<places>u"` writes it: rounded half up from its shortest decimal
-    form, no grouping, no localisation, never "-0"."""
+    form, no grouping, no localisation, never "-0".
+
+    Kept per value: an organisation's page writes about 1,000 coordinates, 200 of them distinct
+    (every band's bars sit on the same year slots), at 2 microseconds each through Decimal."""
     number = Decimal(repr(float(value)))
     if places == 0 and number == number.to_integral_value():
         return str(int(number))
