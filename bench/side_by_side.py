@@ -16,13 +16,24 @@ whole) and wrk drives, for BENCH_SECONDS each, the benchmark's B (the bare view)
 pages and lists one at a time: every page rendered on every request, as the benchmark's
 *rendered* phase does, each as a ratio to the same server's B.
 
-Settings (environment): SIDE_BY_SIDE (mix or rendered), ROUNDS (2), SIDE_BY_SIDE_SAVES (1), and
-bench/run.py's BENCH_*.
+With SIDE_BY_SIDE=first, each checkout (production configuration, the shared cache emptied, its
+workers warmed on the home page and the unfiltered list) is asked for the same FIRST_RENDERS URLs
+drawn from the long tail, one at a time: each one's first render through the whole stack, with
+no other request competing for the CPU. Prints, per kind of URL, the median and the 95th
+percentile of the times, and the same over the whole draw.
+
+Settings (environment): SIDE_BY_SIDE (mix, rendered or first), ROUNDS (2), SIDE_BY_SIDE_SAVES (1),
+FIRST_RENDERS (400), and bench/run.py's BENCH_*.
 """
 
+import http.client
 import os
+import random
+import statistics
 import subprocess
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +44,7 @@ from bench import mix, run  # noqa: E402 - needs ROOT on the path when run as a 
 MODE = os.environ.get("SIDE_BY_SIDE", "mix")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 SAVES = os.environ.get("SIDE_BY_SIDE_SAVES", "1") != "0"
+FIRST_RENDERS = int(os.environ.get("FIRST_RENDERS", "400"))
 
 
 def serve(checkout: Path, **extra_env: str) -> subprocess.Popen:
@@ -71,14 +83,64 @@ def rendered(checkouts: list[tuple[str, Path]]) -> None:
                 run.stop(app)
 
 
+def kind_of(path: str) -> str:
+    """A URL's kind: its first path segment, and the names of its parameters ("meetings?area&year")."""
+    route, _, query = path.partition("?")
+    names = sorted({pair.partition("=")[0] for pair in query.split("&") if pair})
+    return route.strip("/").split("/")[0] + (f"?{'&'.join(names)}" if names else "")
+
+
+def first_renders(checkouts: list[tuple[str, Path]], paths: list[str]) -> None:
+    """Each checkout's first render of the same long-tail URLs, one at a time, per kind of URL."""
+    from django.core.cache import cache
+
+    for round_number in range(ROUNDS):
+        sample = random.Random(round_number + 1).sample(paths, min(FIRST_RENDERS, len(paths)))
+        for label, checkout in checkouts:
+            cache.clear()
+            app = serve(checkout)
+            connection = http.client.HTTPConnection(run.HOST, run.PORT, timeout=60)
+            try:
+                for path in ["/", "/meetings/"] * run.WORKERS:  # every worker past its first request
+                    connection.request("GET", path)
+                    connection.getresponse().read()
+                times: dict[str, list[float]] = defaultdict(list)
+                for path in sample:
+                    started = time.perf_counter()
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    response.read()
+                    times[kind_of(path)].append((time.perf_counter() - started) * 1000)
+                    if response.status != 200:
+                        print(f"round {round_number + 1} {label}: {path} answered {response.status}", flush=True)
+            finally:
+                connection.close()
+                run.stop(app)
+            every = [ms for kind in times.values() for ms in kind]
+            for kind, found in [("every URL", every), *sorted(times.items(), key=lambda item: -len(item[1]))]:
+                print(
+                    f"round {round_number + 1} {label}: {kind}: {len(found)} URLs, "
+                    f"median {statistics.median(found):.0f} ms, p95 {_percentile(found, 0.95):.0f} ms",
+                    flush=True,
+                )
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
 def main() -> None:
     checkouts = [(label, Path(path).resolve()) for label, path in (arg.split("=", 1) for arg in sys.argv[1:])]
     paths = run.WORK / "mix-long-tail.txt"
-    if len(checkouts) < 2 or (MODE == "mix" and not paths.exists()):
+    if len(checkouts) < 2 or (MODE in ("mix", "first") and not paths.exists()):
         raise SystemExit(__doc__)
     run.setup_django()
     if MODE == "rendered":
         rendered(checkouts)
+        return
+    if MODE == "first":
+        first_renders(checkouts, paths.read_text(encoding="utf-8").split())
         return
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
