@@ -2,7 +2,7 @@
 
 Every read starts from a model's `public()` (partnership/models.py), and every related
 list a page, a row or a document shows is read through `public()` into a `public_...`
-attribute: prefetched, or on a meeting's page read by queries compiled once per process
+attribute: prefetched, or on the record pages read by queries compiled once per process
 (partnership/compiled.py). A template or serializer that reads a relation without these
 gets an AttributeError, never a draft's fact.
 """
@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from . import facets, pictures, versions
 from .cache import cached, cached_for_record
@@ -414,13 +413,25 @@ def organisation_page(slug: str) -> dict:
     }
 
 
+# An area's and an agreement's page read the same queries for every record: compiled once per
+# process, as a meeting's are. Their latest meetings' links are read by the kept flags (decision
+# 0015) while those are current, by the rule's joins after a bulk load (the key).
+_PAGE_AREA = Compiled(lambda slug: CooperationArea.objects.public().filter(slug=slug))
+_PUBLIC_AREA = Compiled(lambda pk: CooperationArea.objects.public().filter(pk=pk))
+_AREA_CHILDREN = Compiled(lambda pk: CooperationArea.objects.public().filter(parent_id=pk))
+_AREA_AGREEMENTS = Compiled(lambda pk: Agreement.objects.public().filter(areas=pk))
+_AREA_LATEST = Compiled(lambda pk, current: _latest(facets.public_links(MeetingArea, current=current).filter(area=pk)))
+_AREA_OUTCOMES = Compiled(lambda pk: _latest(Outcome.objects.public().filter(areas=pk)))
+
+
 def area_page(slug: str) -> dict:
-    area = get_object_or_404(areas(), slug=slug)
+    area = _the_one(_PAGE_AREA(slug), "cooperation area")
+    parent = _PUBLIC_AREA(area.parent_id) if area.parent_id else []
+    CooperationArea.parent.field.set_cached_value(area, parent[0] if parent else None)  # as the prefetch did
     ancestors = area.ancestors()
-    # By the kept flags, as a meeting's page reads its links (decision 0015).
-    meeting_links = _latest_links(facets.public_links(MeetingArea).filter(area=area))
-    outcomes = _latest_links(Outcome.objects.public().filter(areas=area))
-    agreements = list(area.agreements.public())
+    meeting_links = _AREA_LATEST(area.pk, key=(facets.flags_current(),))
+    outcomes = _AREA_OUTCOMES(area.pk)
+    agreements = _AREA_AGREEMENTS(area.pk)
     # Below it: its count of meetings counts theirs (a meeting on a sub-area moves that area's versions).
     below = CooperationArea.objects.descendant_ids([area])
     depends_on = versions.keys([*ancestors, *agreements]) | {versions.key("cooperationarea", pk) for pk in below}
@@ -430,7 +441,7 @@ def area_page(slug: str) -> dict:
         "area": area,
         "parent": area.parent,
         "ancestors": _only_public(ancestors),
-        "children": area.children.public(),
+        "children": _AREA_CHILDREN(area.pk),
         "meeting_links": meeting_links,
         "meetings_below": _meetings_in_subtree(area),
         "outcomes": outcomes,
@@ -449,30 +460,62 @@ def _meetings_in_subtree(area) -> int:
     return meetings().for_areas([area]).count()
 
 
+_AGREEMENTS_THROUGH = Agreement.takes_into_account.through
+_PAGE_AGREEMENT = Compiled(
+    lambda slug: _no_body(Agreement.objects.public().select_related("source"), "source").filter(slug=slug)
+)
+# The public records an agreement's page lists, by the name agreement_links() prefetched them under.
+_AGREEMENT_LISTS = {
+    "public_parties": Compiled(lambda pk: Organisation.objects.public().filter(agreements=pk)),
+    "public_areas": Compiled(lambda pk: CooperationArea.objects.public().filter(agreements=pk)),
+    "public_takes_into_account": Compiled(lambda pk: Agreement.objects.public().filter(taken_into_account_by=pk)),
+    "built_on_by": Compiled(lambda pk: Agreement.objects.public().filter(takes_into_account=pk)),
+}
+_AGREEMENT_LATEST = Compiled(
+    lambda pk, current: _latest(facets.public_links(MeetingAgreement, current=current).filter(agreement=pk))
+)
+_AGREEMENT_OUTCOMES = Compiled(lambda pk: _latest(Outcome.objects.public().filter(agreements=pk)))
+# What the page depends on, public or not (_named_by): each query's columns and their records' kinds.
+_AGREEMENT_NAMES = [
+    (_named_by_compiled(lambda pk: Agreement.objects.filter(pk=pk), "source_id"), ("pressrelease",)),
+    (
+        _named_by_compiled(lambda pk: Agreement.parties.through.objects.filter(agreement_id=pk), "organisation_id"),
+        ("organisation",),
+    ),
+    (
+        _named_by_compiled(lambda pk: Agreement.areas.through.objects.filter(agreement_id=pk), "cooperationarea_id"),
+        ("cooperationarea",),
+    ),
+    (
+        _named_by_compiled(lambda pk: _AGREEMENTS_THROUGH.objects.filter(from_agreement_id=pk), "to_agreement_id"),
+        ("agreement",),
+    ),
+    (
+        _named_by_compiled(lambda pk: _AGREEMENTS_THROUGH.objects.filter(to_agreement_id=pk), "from_agreement_id"),
+        ("agreement",),
+    ),
+]
+
+
 def agreement_page(slug: str) -> dict:
-    agreement = get_object_or_404(_no_body(agreements(), "source"), slug=slug)
-    meeting_links = _latest_links(facets.public_links(MeetingAgreement).filter(agreement=agreement))  # as an area's
-    outcomes = _latest_links(Outcome.objects.public().filter(agreements=agreement))
-    through = Agreement.takes_into_account.through
+    agreement = _the_one(_PAGE_AGREEMENT(slug), "agreement")
+    lists = {name: compiled(agreement.pk) for name, compiled in _AGREEMENT_LISTS.items()}
+    for name in ("public_parties", "public_areas", "public_takes_into_account"):
+        setattr(agreement, name, lists[name])  # as agreement_links() prefetched them
+    meeting_links = _AGREEMENT_LATEST(agreement.pk, key=(facets.flags_current(),))
+    outcomes = _AGREEMENT_OUTCOMES(agreement.pk)
     depends_on = versions.keys([agreement]) | {versions.meetings_key(agreement)}
     depends_on |= _shown(meeting_links) | _shown(outcomes)
-    depends_on |= _named_by(Agreement.objects.filter(pk=agreement.pk), source_id="pressrelease")
-    depends_on |= _named_by(
-        Agreement.parties.through.objects.filter(agreement=agreement), organisation_id="organisation"
-    )
-    depends_on |= _named_by(
-        Agreement.areas.through.objects.filter(agreement=agreement), cooperationarea_id="cooperationarea"
-    )
-    depends_on |= _named_by(through.objects.filter(from_agreement=agreement), to_agreement_id="agreement")
-    depends_on |= _named_by(through.objects.filter(to_agreement=agreement), from_agreement_id="agreement")
+    for compiled, names in _AGREEMENT_NAMES:
+        depends_on |= _version_keys(compiled(agreement.pk), names)
     return {
         "agreement": agreement,
-        "parties": agreement.public_parties,
-        "areas": agreement.public_areas,
+        "parties": lists["public_parties"],
+        "areas": lists["public_areas"],
         "meeting_links": meeting_links,
         "outcomes": outcomes,
-        "builds_on": agreement.public_takes_into_account,
-        "built_on_by": agreement.taken_into_account_by.public(),
+        "builds_on": lists["public_takes_into_account"],
+        "built_on_by": lists["built_on_by"],
         "limit": DETAIL_LIMIT,
         "depends_on": depends_on,
     }

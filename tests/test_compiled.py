@@ -8,6 +8,7 @@ on the data that used to leak: draft facts on a published meeting.
 
 import pytest
 from django.db.models import F
+from django.http import Http404
 
 from partnership import facets, selectors
 from partnership.compiled import Compiled
@@ -15,6 +16,8 @@ from partnership.models import (
     Agreement,
     CooperationArea,
     Meeting,
+    MeetingAgreement,
+    MeetingArea,
     Official,
     Outcome,
     Participation,
@@ -23,7 +26,7 @@ from partnership.models import (
 )
 
 from . import factories
-from .test_public_rule import MEETING, draft  # noqa: F401  (a fixture)
+from .test_public_rule import MEETING, PLAN, draft  # noqa: F401  (a fixture)
 
 LISTS = ["public_participations", "public_organisation_links", "public_area_links", "public_agreement_links"]
 
@@ -164,3 +167,33 @@ def test_a_release_page_lists_what_the_public_rule_gives_for_each_release(draft)
     assert hidden.pk not in _ids(shown) and shown
     # Staff preview every derived record, drafts' included.
     assert hidden.pk in _ids(selectors.release_facts(published, public=False)["participations"])
+
+
+@pytest.mark.parametrize("flags", ["current", "stale"])
+def test_agreement_and_area_pages_show_what_the_public_rule_gives(draft, flags):  # noqa: F811
+    """Every agreement's and area's page, on the scene where a published plan takes a draft accord
+    into account and sits beside a draft party, and a draft area hangs on a published meeting."""
+    if flags == "stale":
+        facets.mark_stale("a bulk load")
+    for reference in selectors.agreements():
+        page = selectors.agreement_page(reference.slug)
+        assert _ids(page["parties"]) == _ids(reference.public_parties)
+        assert _ids(page["areas"]) == _ids(reference.public_areas)
+        assert _ids(page["builds_on"]) == _ids(reference.public_takes_into_account)
+        assert _ids(page["built_on_by"]) == _ids(reference.taken_into_account_by.public())
+        links = MeetingAgreement.objects.public().filter(agreement=reference).order_by("-meeting__date", "-meeting__pk")
+        assert _ids(page["meeting_links"]) == _ids(links)
+    plan = selectors.agreement_page(PLAN)
+    assert "Secret Accord" not in [agreement.title for agreement in plan["builds_on"]]
+    assert "Secret Org" not in [party.name for party in plan["parties"]]
+    for reference in selectors.areas():
+        page = selectors.area_page(reference.slug)
+        assert page["parent"] == reference.parent
+        assert _ids(page["children"]) == _ids(reference.children.public())
+        assert _ids(page["agreements"]) == _ids(reference.agreements.public())
+        links = MeetingArea.objects.public().filter(area=reference).order_by("-meeting__date", "-meeting__pk")
+        assert _ids(page["meeting_links"]) == _ids(links)
+        outcomes = Outcome.objects.public().filter(areas=reference).order_by("-meeting__date", "-meeting__pk")
+        assert _ids(page["outcomes"]) == _ids(outcomes)
+    with pytest.raises(Http404):
+        selectors.area_page("secret-area")
