@@ -7,7 +7,7 @@ attribute: prefetched, or on the record pages read by queries compiled once per 
 gets an AttributeError, never a draft's fact.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -236,10 +236,6 @@ def _latest(links: QuerySet) -> QuerySet:
     return links.order_by("-meeting__date", "-meeting__pk")[:DETAIL_LIMIT]
 
 
-def _latest_links(links: QuerySet) -> list:
-    return list(_latest(links))
-
-
 def _shown(links) -> set[str]:
     """The version keys of the meetings and releases a list of facts at meetings shows."""
     return {versions.key("meeting", link.meeting_id) for link in links} | {
@@ -247,13 +243,28 @@ def _shown(links) -> set[str]:
     }
 
 
-def _named_by(queryset: QuerySet, **fields: str) -> set[str]:
-    """The version keys of the records queryset's rows name through fields ({attname: model name}),
-    public or not: a hidden fact becomes visible when its record does."""
-    keys = set()
-    for row in queryset.order_by().values_list(*fields):
-        keys |= {versions.key(name, pk) for name, pk in zip(fields.values(), row, strict=True) if pk is not None}
+def _named_by(build: Callable[[int], QuerySet], **fields: str) -> Callable[[int], set[str]]:
+    """For a record's pk, the version keys of the records that the rows of build(pk) name through
+    fields ({attname: model name}), public or not: a hidden fact becomes visible when its record
+    does. The read is compiled once per process, as the pages' reads are."""
+    rows = Compiled(lambda pk: build(pk).order_by().values_list(*fields))
+    names = tuple(fields.values())
+
+    def keys(pk: int) -> set[str]:
+        return {
+            versions.key(name, value)
+            for row in rows(pk)
+            for name, value in zip(names, row, strict=True)
+            if value is not None
+        }
+
     return keys
+
+
+def _with_public_parent(record, public_by_pk: Compiled) -> None:
+    """Set record.parent as _public_parent()'s prefetch reads it: None when the public may not see it."""
+    found = public_by_pk(record.parent_id) if record.parent_id else []
+    type(record).parent.field.set_cached_value(record, found[0] if found else None)
 
 
 def _counted_over_meetings(record) -> dict:
@@ -305,15 +316,18 @@ _OFFICIAL_LATEST = Compiled(
 )
 
 
+_OFFICIAL_POSTS_NAME = _named_by(
+    lambda pk: Post.objects.filter(official_id=pk), pk="post", organisation_id="organisation", source_id="pressrelease"
+)
+
+
 def official_page(slug: str) -> dict:
     official = _the_one(_PAGE_OFFICIAL(slug), "official")
     counted = _counted_over_meetings(official)
     participations = _OFFICIAL_LATEST(official.pk, counted["latest"], key=(facets.flags_current(),))
     depends_on = {versions.key(official), versions.meetings_key(official)} | _shown(participations)
     depends_on |= _met_with_versions(counted["met_with"])
-    depends_on |= _named_by(
-        Post.objects.filter(official=official), pk="post", organisation_id="organisation", source_id="pressrelease"
-    )
+    depends_on |= _OFFICIAL_POSTS_NAME(official.pk)
     posts = _OFFICIAL_POSTS(official.pk)
     for post in posts:
         Post.official.field.set_cached_value(post, official)  # as official.posts did
@@ -341,15 +355,6 @@ def _relationships_of(organisation_id: int) -> QuerySet:
     return Relationship.objects.filter(Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id))
 
 
-def _named_by_compiled(build, *fields: str) -> Compiled:
-    """_named_by()'s read of the QuerySet build(pk) gives, compiled once: its rows of those fields."""
-    return Compiled(lambda pk: build(pk).order_by().values_list(*fields))
-
-
-def _version_keys(rows: list[tuple], names: tuple[str, ...]) -> set[str]:
-    return {versions.key(name, pk) for row in rows for name, pk in zip(names, row, strict=True) if pk is not None}
-
-
 # An organisation's page reads the same queries for every organisation: compiled once per process,
 # as a meeting's are. The parent is read as None when the public may not see it (_public_parent).
 _PAGE_ORGANISATION = Compiled(lambda slug: Organisation.objects.public().filter(slug=slug))
@@ -373,25 +378,23 @@ _ORGANISATION_LISTS = {
     ),
 }
 _ORGANISATION_MEETINGS = Compiled(lambda ids: _no_body(meetings(), "source").filter(pk__in=ids))
-# What the page depends on, public or not (_named_by): each query's columns and their records' kinds.
+# What the page depends on, public or not.
 _ORGANISATION_NAMES = [
-    (_named_by_compiled(lambda pk: Organisation.objects.filter(parent_id=pk), "pk"), ("organisation",)),
-    (_named_by_compiled(lambda pk: Organisation.objects.filter(pk=pk), "parent_id"), ("organisation",)),
-    (
-        _named_by_compiled(lambda pk: Post.objects.filter(organisation_id=pk), "pk", "official_id"),
-        ("post", "official"),
-    ),
-    (
-        _named_by_compiled(_relationships_of, "from_organisation_id", "to_organisation_id", "source_id"),
-        ("organisation", "organisation", "pressrelease"),
+    _named_by(lambda pk: Organisation.objects.filter(parent_id=pk), pk="organisation"),
+    _named_by(lambda pk: Organisation.objects.filter(pk=pk), parent_id="organisation"),
+    _named_by(lambda pk: Post.objects.filter(organisation_id=pk), pk="post", official_id="official"),
+    _named_by(
+        _relationships_of,
+        from_organisation_id="organisation",
+        to_organisation_id="organisation",
+        source_id="pressrelease",
     ),
 ]
 
 
 def organisation_page(slug: str) -> dict:
     organisation = _the_one(_PAGE_ORGANISATION(slug), "organisation")
-    parent = _PUBLIC_ORGANISATION(organisation.parent_id) if organisation.parent_id else []
-    Organisation.parent.field.set_cached_value(organisation, parent[0] if parent else None)  # as the prefetch did
+    _with_public_parent(organisation, _PUBLIC_ORGANISATION)
     counted = _counted_over_meetings(organisation)
     shown_meetings = _ORGANISATION_MEETINGS(counted["latest"])
     lists = {name: compiled(organisation.pk) for name, compiled in _ORGANISATION_LISTS.items()}
@@ -399,8 +402,8 @@ def organisation_page(slug: str) -> dict:
     depends_on = versions.keys([organisation, *shown_meetings, *lists["agreements"], *lists["releases"]])
     depends_on |= _met_with_versions(counted["met_with"])
     depends_on.add(versions.meetings_key(organisation))
-    for compiled, names in _ORGANISATION_NAMES:
-        depends_on |= _version_keys(compiled(organisation.pk), names)
+    for named in _ORGANISATION_NAMES:
+        depends_on |= named(organisation.pk)
     return {
         "organisation": organisation,
         "parent": organisation.parent,
@@ -426,8 +429,7 @@ _AREA_OUTCOMES = Compiled(lambda pk: _latest(Outcome.objects.public().filter(are
 
 def area_page(slug: str) -> dict:
     area = _the_one(_PAGE_AREA(slug), "cooperation area")
-    parent = _PUBLIC_AREA(area.parent_id) if area.parent_id else []
-    CooperationArea.parent.field.set_cached_value(area, parent[0] if parent else None)  # as the prefetch did
+    _with_public_parent(area, _PUBLIC_AREA)
     ancestors = area.ancestors()
     meeting_links = _AREA_LATEST(area.pk, key=(facets.flags_current(),))
     outcomes = _AREA_OUTCOMES(area.pk)
@@ -475,25 +477,13 @@ _AGREEMENT_LATEST = Compiled(
     lambda pk, current: _latest(facets.public_links(MeetingAgreement, current=current).filter(agreement=pk))
 )
 _AGREEMENT_OUTCOMES = Compiled(lambda pk: _latest(Outcome.objects.public().filter(agreements=pk)))
-# What the page depends on, public or not (_named_by): each query's columns and their records' kinds.
+# What the page depends on, public or not.
 _AGREEMENT_NAMES = [
-    (_named_by_compiled(lambda pk: Agreement.objects.filter(pk=pk), "source_id"), ("pressrelease",)),
-    (
-        _named_by_compiled(lambda pk: Agreement.parties.through.objects.filter(agreement_id=pk), "organisation_id"),
-        ("organisation",),
-    ),
-    (
-        _named_by_compiled(lambda pk: Agreement.areas.through.objects.filter(agreement_id=pk), "cooperationarea_id"),
-        ("cooperationarea",),
-    ),
-    (
-        _named_by_compiled(lambda pk: _AGREEMENTS_THROUGH.objects.filter(from_agreement_id=pk), "to_agreement_id"),
-        ("agreement",),
-    ),
-    (
-        _named_by_compiled(lambda pk: _AGREEMENTS_THROUGH.objects.filter(to_agreement_id=pk), "from_agreement_id"),
-        ("agreement",),
-    ),
+    _named_by(lambda pk: Agreement.objects.filter(pk=pk), source_id="pressrelease"),
+    _named_by(lambda pk: Agreement.parties.through.objects.filter(agreement_id=pk), organisation_id="organisation"),
+    _named_by(lambda pk: Agreement.areas.through.objects.filter(agreement_id=pk), cooperationarea_id="cooperationarea"),
+    _named_by(lambda pk: _AGREEMENTS_THROUGH.objects.filter(from_agreement_id=pk), to_agreement_id="agreement"),
+    _named_by(lambda pk: _AGREEMENTS_THROUGH.objects.filter(to_agreement_id=pk), from_agreement_id="agreement"),
 ]
 
 
@@ -506,8 +496,8 @@ def agreement_page(slug: str) -> dict:
     outcomes = _AGREEMENT_OUTCOMES(agreement.pk)
     depends_on = versions.keys([agreement]) | {versions.meetings_key(agreement)}
     depends_on |= _shown(meeting_links) | _shown(outcomes)
-    for compiled, names in _AGREEMENT_NAMES:
-        depends_on |= _version_keys(compiled(agreement.pk), names)
+    for named in _AGREEMENT_NAMES:
+        depends_on |= named(agreement.pk)
     return {
         "agreement": agreement,
         "parties": lists["public_parties"],
@@ -563,7 +553,7 @@ def release_facts(release: PressRelease, *, public: bool = True) -> dict:
     if public:
         return {name: compiled(release.pk) for name, compiled in _RELEASE_DERIVED.items()}
     return {
-        name: getattr(release, f"derived_{model._meta.model_name}s").all().select_related(*related)
+        name: model.objects.filter(source=release).select_related(*related)
         for name, (model, related) in _DERIVED.items()
     }
 
