@@ -6,7 +6,10 @@ reads its links this way, so the test of the page compares it with the public ru
 on the data that used to leak: draft facts on a published meeting.
 """
 
+import datetime
+
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.http import Http404
 
@@ -197,3 +200,55 @@ def test_agreement_and_area_pages_show_what_the_public_rule_gives(draft, flags):
         assert _ids(page["outcomes"]) == _ids(outcomes)
     with pytest.raises(Http404):
         selectors.area_page("secret-area")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_query_planned_for_each_call_is_never_prepared(seeded):
+    planned = Compiled(
+        lambda slug: Official.objects.public().filter(slug=slug).order_by("-slug"), planned_each_call=True
+    )
+    prepared = Compiled(lambda slug: Official.objects.public().filter(slug=slug).order_by("-name"))
+    for _ in range(12):
+        assert [person.slug for person in planned("miroslav-jenca")] == ["miroslav-jenca"]
+        assert [person.slug for person in prepared("miroslav-jenca")] == ["miroslav-jenca"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('ORDER BY "partnership_official"."name" DESC' in statement for statement in statements)
+    assert not any('ORDER BY "partnership_official"."slug" DESC' in statement for statement in statements)
+    assert connection.connection.prepare_threshold == 5  # the connection's own setting is back
+
+
+@pytest.mark.parametrize("flags", ["current", "stale"])
+def test_an_officials_page_shows_a_post_held_where_the_public_rule_does(draft, flags):  # noqa: F811
+    """Jenča's page, where published meetings name a post of his that only the draft reports, a
+    published one, and two of someone else's, one published and one draft (the admin refuses those,
+    a bulk load could write them): each post shows exactly when the rule's own read shows it."""
+    jenca = Official.objects.get(slug="miroslav-jenca")
+    embargoed = PressRelease.objects.get(title="Embargoed release")
+    published = factories.release(title="Later release")
+    cite = {"source": published, "source_paragraph": 1}
+    posts = {
+        "draft post": factories.post(official=jenca, title="Draft post", source=embargoed, source_paragraph=1),
+        "public post": factories.post(official=jenca, title="Special Adviser", **cite),
+        "someone else's": factories.post(title="Someone else's post", **cite),
+        "someone else's draft": factories.post(title="Someone else's draft", source=embargoed, source_paragraph=1),
+    }
+    for day, post in enumerate(posts.values(), start=2):
+        meeting = factories.meeting(source=published, date=datetime.date(2016, 1, day))
+        Participation.objects.create(meeting=meeting, official=jenca, post=post, **cite)
+    if flags == "stale":
+        facets.mark_stale("a bulk load")
+    for official in Official.objects.public():
+        page = selectors.official_page(official.slug)
+        expected = (
+            Participation.objects.public()
+            .with_public_post()
+            .filter(official=official)
+            .order_by("-meeting__date", "-meeting__pk")[: selectors.DETAIL_LIMIT]
+        )
+        assert [(p.pk, p.public_post) for p in page["participations"]] == [(p.pk, p.public_post) for p in expected]
+    shown = {p.post.title: p.public_post for p in selectors.official_page("miroslav-jenca")["participations"] if p.post}
+    assert shown["Draft post"] is None and shown["Someone else's draft"] is None
+    assert shown["Special Adviser"] == posts["public post"]
+    assert shown["Someone else's post"] == posts["someone else's"]

@@ -314,6 +314,29 @@ def test_a_pages_queries_are_planned_once_per_connection_and_still_read_what_cha
     assert "Miroslav Jenča" in html and "Assistant Secretary-General" not in html
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_an_areas_latest_meetings_are_planned_for_each_area_however_many_pages_came_before(client, settings):
+    """One plan cannot serve every area: the generic plan PostgreSQL settles on for a prepared
+    statement walks every meeting by date looking for the area's, which took 2 s for a pillar
+    with no meeting of its own. After a dozen area pages on one connection, the read of an area's
+    latest meetings must still be unprepared (planned for that area), while the page's other
+    reads are prepared, and each page still lists its own meetings."""
+    settings.PAGE_CACHE = False
+    pillar = factories.area(name="A pillar")
+    areas = [factories.area(name=f"Theme {n}", parent=pillar) for n in range(3)]
+    for n, area in enumerate(areas):
+        factories.meeting(title=f"Meeting on theme {n}", areas=[area])
+    for _ in range(4):
+        for area in [pillar, *areas]:
+            html = client.get(area.get_absolute_url()).text
+            assert area == pillar or f"Meeting on theme {areas.index(area)}" in html
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "partnership_cooperationarea"' in statement for statement in prepared)
+    assert not [s for s in prepared if 'FROM "partnership_meetingarea"' in s and '"area_id" = $1' in s]
+
+
 def test_a_publishers_page_shows_its_latest_releases_and_links_to_the_rest(client):
     """A secretariat publishes thousands of releases: its page shows the latest ones, newest first,
     with as many queries as for a handful, links to the list of them all, and shows a new one at once."""
