@@ -384,7 +384,12 @@ def network(
         boxes.append((left + 20, top_edge + 25, left + cell - 20, top_edge + cell - 25))
     where: dict[str, tuple[float, float]] = {}
     for group, (left, top_edge, right, bottom) in zip(groups, boxes, strict=False):
-        sub = graph.subgraph(group)
+        # Laid out in the order of the keys: the seed places the nodes in the graph's order, and a
+        # subgraph of under half the graph follows its set of nodes, whose order changes from one
+        # process to the next (strings hash differently in each), and with it the picture.
+        sub = nx.Graph()
+        sub.add_nodes_from(sorted(group))
+        sub.add_edges_from(graph.subgraph(group).edges(data=True))
         positions = nx.spring_layout(sub, seed=2015, k=2.5 / math.sqrt(len(sub)), iterations=100)
         keys = sorted(sub)
         # A few loosely tied people would squeeze the rest into the middle: scale to the bulk

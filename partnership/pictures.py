@@ -282,7 +282,8 @@ def network(filterset) -> tuple[charts.Network, int]:
     busiest = list(
         attended.values("official_id", "official__slug", "official__name")
         .annotate(n=Count("meeting_id"))
-        .order_by("-n", "official__name")
+        # Two people of one name and count: the first recorded, every time (the cap cuts between them).
+        .order_by("-n", "official__name", "official_id")
         .values_list("official_id", "official__slug", "official__name", "n")[: NETWORK_MAX_NODES + 1]
     )
     total = attended.values("official_id").distinct().count() if len(busiest) > NETWORK_MAX_NODES else len(busiest)

@@ -1,11 +1,15 @@
 """The pictures: meetings over time, careers, who met whom, where; their links and their cost."""
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
@@ -138,6 +142,34 @@ def test_the_network_layout_is_the_same_every_time():
     assert [(n.key, n.x, n.y) for n in first.nodes] == [(n.key, n.x, n.y) for n in second.nodes]
     assert all(0 < node.x < first.width and 0 < node.y < first.height for node in first.nodes)
     assert first.table[0].label == "A and B: 2 meetings together"
+
+
+_LAYOUT = """
+import json, sys
+from partnership import charts
+nodes = {key: (key.title(), 2, "/" + key) for key in "abcdefghijklmnop"}
+edges = [(a, b, 1, "/") for a, b in ["ab", "bc", "cd", "de", "ef", "fg", "gh", "ij", "kl", "mn", "no"]]
+print(json.dumps([(n.key, n.x, n.y) for n in charts.network(nodes, edges).nodes]))
+"""
+
+
+@pytest.mark.subprocess
+def test_the_network_layout_is_the_same_in_every_worker():
+    """Each worker process hashes strings its own way: the same people and meetings must still be
+    drawn in the same places by every worker (a group of under half the people used to be laid
+    out in its set's order, and so differently in each process)."""
+    layouts = {
+        subprocess.run(
+            [sys.executable, "-c", _LAYOUT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ["1", "2", "3", "4"]
+    }
+    assert len(layouts) == 1
 
 
 # -- places ---------------------------------------------------------------------------------
@@ -439,6 +471,22 @@ def test_the_network_is_capped_with_a_message(client, history, monkeypatch):
     html = client.get("/meetings/network/").text
     assert "The 2 people with the most meetings are drawn, of 3" in html
     assert len(re.findall(r'<circle class="node"', html)) == 2
+
+
+def test_the_network_cut_between_namesakes_draws_the_same_people_every_time(client, history, monkeypatch):
+    """Six people called Dana Ray, each at the same three meetings, and room for three: the cap
+    cuts between namesakes with the same count, and the picture must not change from one render
+    to the next (nor from one database plan to another): the first recorded are drawn."""
+    from partnership import pictures
+
+    namesakes = [factories.official(name="Dana Ray") for _ in range(6)]
+    for person in reversed(namesakes):
+        for meeting in history["meetings"]:
+            Participation.objects.create(meeting=meeting, official=person)
+    monkeypatch.setattr(pictures, "NETWORK_MAX_NODES", 3)
+    html = client.get("/meetings/network/").text
+    drawn = set(re.findall(r'official=([\w-]+)" aria-label="Dana Ray: ', html))
+    assert drawn == {person.slug for person in namesakes[:3]}
 
 
 def test_the_map_shows_the_filtered_meetings_per_city(client, history):
