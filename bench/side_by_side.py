@@ -59,6 +59,14 @@ def serve(checkout: Path, **extra_env: str) -> subprocess.Popen:
     return app
 
 
+def _in_turn(checkouts: list[tuple[str, Path]], round_number: int) -> list[tuple[str, Path]]:
+    """The checkouts in this round's order: each goes first in turn, so whatever the order does
+    (the machine's drift within a round, a server started just after another stopped) falls on
+    both alike."""
+    shift = round_number % len(checkouts)
+    return checkouts[shift:] + checkouts[:shift]
+
+
 def rendered(checkouts: list[tuple[str, Path]]) -> None:
     """Each checkout's pages rendered on every request, as ratios to its own B, round by round."""
     from django.test import Client
@@ -67,7 +75,7 @@ def rendered(checkouts: list[tuple[str, Path]]) -> None:
     rendered_pages = [(label, path) for label, path in pages if not path.startswith("/bench/")]
     base = f"http://{run.HOST}:{run.PORT}"
     for round_number in range(ROUNDS):
-        for label, checkout in checkouts:
+        for label, checkout in _in_turn(checkouts, round_number):
             app = serve(checkout, PAGE_CACHE="false")
             try:
                 b = run.wrk(f"{base}/bench/baseline/")["rps"]
@@ -96,7 +104,7 @@ def first_renders(checkouts: list[tuple[str, Path]], paths: list[str]) -> None:
 
     for round_number in range(ROUNDS):
         sample = random.Random(round_number + 1).sample(paths, min(FIRST_RENDERS, len(paths)))
-        for label, checkout in checkouts:
+        for label, checkout in _in_turn(checkouts, round_number):
             cache.clear()
             app = serve(checkout)
             connection = http.client.HTTPConnection(run.HOST, run.PORT, timeout=60)
@@ -158,7 +166,7 @@ def main() -> None:
     session = client.cookies["sessionid"].value
     lists = ["/meetings/", f"/meetings/?area={area.slug}"]
     for round_number in range(ROUNDS):
-        for label, checkout in checkouts:
+        for label, checkout in _in_turn(checkouts, round_number):
             cache.clear()
             app = serve(checkout)
             try:
