@@ -508,6 +508,8 @@ def meeting_map(cities: list[tuple[str, float | None, float | None, int, str]]) 
         x, y = project(longitude, latitude)
         places.append(Place(name, x, y, round(4 + 18 * math.sqrt(count / top), 1), count, url, label_left=x > 560))
     width, height = project(MAP_EAST, MAP_SOUTH)
-    places.sort(key=lambda place: -place.count)  # big circles first, so small ones stay on top and clickable
+    # Big circles first, so small ones stay on top and clickable; cities of one count by name, so
+    # the picture does not follow the order the database happened to group them in.
+    places.sort(key=lambda place: (-place.count, place.label))
     elsewhere.sort(key=lambda row: (-row[1], row[0]))
     return MeetingMap(width, height, basemap()["land"], places, elsewhere, unplaced)
