@@ -20,7 +20,7 @@ its own values each time (a fraction of a millisecond for a query without the pu
 
 import copy
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -95,10 +95,8 @@ class Compiled:
         frozen.as_sql = lambda *args, **kwargs: (shape.sql, params)
         queryset = shape.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: frozen
-        if self.planned_each_call:
-            with _unprepared(connections[using]):
-                return list(queryset)
-        return list(queryset)
+        with _unprepared(connections[using]) if self.planned_each_call else nullcontext():
+            return list(queryset)
 
     def _compile(self, values: tuple, key: tuple, using: str) -> _Shape | object:
         markers = [_markers(index, value) for index, value in enumerate(values)]
