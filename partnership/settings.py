@@ -100,9 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends 100-200 ms compiling the plan of any query it prices high (a facet
     # over many links): worth it for hour-long reports, never for a page's queries. Nor parallel
     # workers: starting two for a page's query (an area's latest meetings) cost more than they
-    # saved, and under load every core already serves a request.
+    # saved, and under load every core already serves a request. Nor scans that start where the
+    # last one stopped: search ranks the first 200 matches a scan meets, and a scan of a large
+    # table resumed mid-table showed different hits for the same word on every search.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+    options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off")
     # Parameters bound by the server and statements prepared after their fifth run on a connection:
     # a record page's queries plan the public rule's nested EXISTS (3-13 ms each, more than they
     # take to run); prepared, PostgreSQL plans each once per worker. Django leaves both off unless asked.
