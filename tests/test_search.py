@@ -246,11 +246,12 @@ def test_a_word_in_every_meeting_finds_the_same_meetings_every_time(seeded):
     with connection.cursor() as cursor:
         cursor.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'")
         [[shared_buffers]] = cursor.fetchall()
-    # Rows of about 1.6 kB, five to an 8 kB page: enough of them for the table to pass a quarter of
-    # shared_buffers, the size from which PostgreSQL synchronizes scans. Spread over many releases,
-    # as at scale, so that the planner scans the meetings rather than each release's few.
-    rows = shared_buffers // 4 // 8192 * 6
+    # Enough meetings for the table to pass a quarter of shared_buffers, the size from which
+    # PostgreSQL synchronizes scans (added in batches: how much a row takes depends on the server).
+    # Spread over many releases, as at scale, so that the planner scans the meetings rather than
+    # each release's few.
     publisher = factories.organisation()
+    size, inserted, batch = 0, 0, 8192
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -262,23 +263,25 @@ def test_a_word_in_every_meeting_finds_the_same_meetings_every_time(seeded):
             """,
             [publisher.pk],
         )
-        # The flag the facet triggers add up is left unset (they would count every row one by one):
-        # search asks the public rule, not the flag.
-        cursor.execute(
-            """
-            INSERT INTO partnership_meeting (title, slug, date, date_precision, venue, city, kind, summary,
-                                             source_id, source_paragraph, is_public)
-            SELECT 'Meeting on quokkas ' || i, 'quokka-' || i, DATE '2016-01-01', 'day', '', '', 'other',
-                   repeat('Quokkas are discussed at length. ', 48), release.id, 1, false
-            FROM generate_series(1, %s) AS i
-            JOIN partnership_pressrelease release ON release.slug = 'quokka-release-' || (i %% 2000 + 1)
-            """,
-            [rows],
-        )
+        while size <= shared_buffers // 4 and inserted < 50 * batch:
+            # The flag the facet triggers add up is left unset (they would count every row one by
+            # one): search asks the public rule, not the flag.
+            cursor.execute(
+                """
+                INSERT INTO partnership_meeting (title, slug, date, date_precision, venue, city, kind, summary,
+                                                 source_id, source_paragraph, is_public)
+                SELECT 'Meeting on quokkas ' || i, 'quokka-' || i, DATE '2016-01-01', 'day', '', '', 'other',
+                       repeat('Quokkas are discussed at length. ', 48), release.id, 1, false
+                FROM generate_series(%s::integer, %s::integer) AS i
+                JOIN partnership_pressrelease release ON release.slug = 'quokka-release-' || (i %% 2000 + 1)
+                """,
+                [inserted + 1, inserted + batch],
+            )
+            inserted += batch
+            cursor.execute("SELECT pg_relation_size('partnership_meeting')")
+            [[size]] = cursor.fetchall()
         cursor.execute("ANALYZE partnership_meeting")
         cursor.execute("ANALYZE partnership_pressrelease")
-        cursor.execute("SELECT pg_relation_size('partnership_meeting')")
-        [[size]] = cursor.fetchall()
         # The plan PostgreSQL takes for such a word at 200,000 meetings: scan the table until 200
         # match. Rows inserted in the test's transaction leave the planner guessing a rarer word.
         cursor.execute("SET LOCAL enable_bitmapscan = off")
