@@ -12,6 +12,11 @@ The builder must read nothing that changes between calls: no clock, no request, 
 public rule reads none (partnership/models.py). A value that chooses between two shapes of query,
 such as whether the kept flags are current, is passed as a key and gets its own compiled query.
 
+A list of ids that facets.among() passes as one array parameter (a record's meetings, however many)
+is named in `arrays`: on PostgreSQL the query is then compiled once whatever the list's length,
+where a list in `pk__in=` is compiled once per length. Elsewhere, where the list is a parameter per
+id, such a query is built for each call.
+
 Its SQL being the same on every call, a compiled query is prepared by the connection after a few
 runs, and PostgreSQL may then settle on one generic plan for every value. Where the best plans for
 two values differ by orders of magnitude, `planned_each_call=True` keeps it unprepared: planned for
@@ -67,20 +72,34 @@ class Compiled:
     returns the QuerySet's results as a list.
 
     The values are ints or strs, each used as it is in a lookup (`slug=`, `meeting_id=`), or lists
-    of ints (`pk__in=`: compiled once per length). A lookup that transforms its value (`icontains`
-    wraps it in %) cannot be swapped and is refused when first compiled.
+    of ints (`pk__in=`: compiled once per length; an argument whose position is in `arrays` is
+    passed by the builder through facets.among(): on PostgreSQL compiled once, elsewhere built for
+    each call). A lookup that
+    transforms its value (`icontains` wraps it in %) cannot be swapped and is refused when first
+    compiled.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], *, planned_each_call: bool = False):
+    def __init__(
+        self, build: Callable[..., QuerySet], *, planned_each_call: bool = False, arrays: tuple[int, ...] = ()
+    ):
         self.build = build
         self.planned_each_call = planned_each_call
+        # The positions of the arguments the builder passes through facets.among().
+        self.arrays = frozenset(arrays)
         self._shapes: dict[tuple, _Shape] = {}
 
     def __deepcopy__(self, memo):
         return self  # one per process: forms and filters deep-copy what they were declared with
 
     def __call__(self, *values, key: tuple[Hashable, ...] = (), using: str = DEFAULT_DB_ALIAS) -> list:
-        lengths = tuple(len(value) if isinstance(value, list) else None for value in values)
+        if self.arrays and connections[using].vendor != "postgresql":
+            # A list in `pk__in=` is one parameter per id: kept per length, a record's meetings
+            # would keep a query for every count of meetings. Built for each call instead.
+            return list(self.build(*values, *key).using(using))
+        lengths = tuple(
+            len(value) if isinstance(value, list) and index not in self.arrays else None
+            for index, value in enumerate(values)
+        )
         shape = self._shapes.get((using, key, lengths))
         if shape is None:
             shape = self._shapes[(using, key, lengths)] = self._compile(values, key, using)
@@ -99,9 +118,14 @@ class Compiled:
             return list(queryset)
 
     def _compile(self, values: tuple, key: tuple, using: str) -> _Shape | object:
-        markers = [_markers(index, value) for index, value in enumerate(values)]
+        markers = [[_marker(i, 0)] if i in self.arrays else _markers(i, value) for i, value in enumerate(values)]
         where = {}
+        # An array goes into the SQL's parameters as the list object itself: found by identity.
+        arrays = {id(markers[index]): index for index in self.arrays}
         for index, marker in enumerate(markers):
+            if index in self.arrays:
+                where[(list, id(marker))] = (index, None)
+                continue
             for position, element in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
                 where[(type(element), element)] = (index, position)
         queryset = self.build(*markers, *key).using(using)
@@ -112,7 +136,10 @@ class Compiled:
             return _EMPTY
         slots = []
         for param in params:
-            slot = where.get((type(param), param)) if isinstance(param, int | str) else None
+            if isinstance(param, list) and id(param) in arrays:
+                slot = (arrays[id(param)], None)
+            else:
+                slot = where.get((type(param), param)) if isinstance(param, int | str) else None
             if slot is None and isinstance(param, str) and "\x00compiled-marker-" in param:
                 raise ValueError(f"A lookup transformed a compiled query's value ({param!r}): pass it untransformed.")
             slots.append(slot)

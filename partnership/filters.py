@@ -323,6 +323,22 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return chips
 
 
+class RecordQuery:
+    """/meetings/?<name>=<slug> for a public record's own slug, as the links of a valid MeetingFilter
+    of it read it (`_query_data`, `query_changed`), without building and validating one: a record
+    page's year chart links each bar to the record's meetings in that year."""
+
+    def __init__(self, name: str, slug: str):
+        self._data = QueryDict(mutable=True)
+        self._data.setlist(name, [slug])
+        self._data._mutable = False
+
+    def _query_data(self) -> QueryDict:
+        return self._data
+
+    query_changed = PartnershipFilterSet.query_changed
+
+
 class MeetingFilter(PartnershipFilterSet):
     """Public meetings by area (with sub-areas), official, organisation, agreement, dates, year, kind and words."""
 

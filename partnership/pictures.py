@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from . import charts, facets
 from .cache import cached
+from .compiled import Compiled
 from .dates import span_end
 from .models import CooperationArea, Meeting, MeetingArea, MeetingOrganisation, Participation, route_url, subtree
 
@@ -70,8 +71,11 @@ def _pillars() -> list[tuple[int, str, str, set[int]]]:
 
 
 def per_year(meetings) -> dict[int, int]:
-    rows = meetings.order_by().annotate(y=ExtractYear("date")).values("y").annotate(n=Count("pk")).values_list("y", "n")
-    return dict(rows)
+    return dict(_per_year_rows(meetings))
+
+
+def _per_year_rows(meetings):
+    return meetings.order_by().annotate(y=ExtractYear("date")).values("y").annotate(n=Count("pk")).values_list("y", "n")
 
 
 def per_year_and_pillar(meetings, pillars, meeting_ids=None, *, current=None) -> dict[int, dict[int, int]]:
@@ -79,17 +83,23 @@ def per_year_and_pillar(meetings, pillars, meeting_ids=None, *, current=None) ->
     if not pillars:
         return {}
     among = facets.among(meeting_ids, meetings.db) if meeting_ids is not None else meetings.order_by().values("pk")
-    pillar_of = Case(
-        *[When(area_id__in=ids, then=Value(pk)) for pk, _slug, _name, ids in pillars], output_field=IntegerField()
-    )
-    rows = (
-        facets.public_links(MeetingArea, meetings.db, current=current)
-        .filter(meeting__in=among)
+    links = facets.public_links(MeetingArea, meetings.db, current=current)
+    return _by_pillar(_pillar_rows(links, among, [(pk, ids) for pk, _slug, _name, ids in pillars]))
+
+
+def _pillar_rows(links, among, pillars):
+    """links' (pillar, year, meetings) among the meetings; pillars: (pk, ids of its subtree)."""
+    pillar_of = Case(*[When(area_id__in=ids, then=Value(pk)) for pk, ids in pillars], output_field=IntegerField())
+    return (
+        links.filter(meeting__in=among)
         .annotate(pillar=pillar_of, y=ExtractYear("meeting__date"))
         .values("pillar", "y")
         .annotate(n=Count("meeting_id", distinct=True))
         .values_list("pillar", "y", "n")
     )
+
+
+def _by_pillar(rows) -> dict[int, dict[int, int]]:
     found: dict[int, dict[int, int]] = {}
     for pillar, year, count in rows:
         if pillar is not None:
@@ -136,11 +146,26 @@ def record_meetings(**params):
     return filterset
 
 
-def record_meeting_ids(links):
-    """The public meetings of a record's public links (e.g. an official's participations), for its
-    page's pictures: a list of ids when there are at most RECORD_IDS_MAX, else a subquery."""
-    ids = list(links.order_by().values_list("meeting_id", flat=True)[: RECORD_IDS_MAX + 1])
-    return ids if len(ids) <= RECORD_IDS_MAX else links.order_by().values("meeting_id")
+def record_meeting_ids(link_model, record):
+    """The public meetings of a record's public links (link_model: e.g. Participation for an
+    official), for its page's pictures: a list of ids when there are at most RECORD_IDS_MAX, else a
+    subquery."""
+    current, field = facets.flags_current(), facets.LINKS[link_model]
+    ids = _RECORD_MEETING_IDS(record.pk, key=(current, link_model, field))
+    if len(ids) <= RECORD_IDS_MAX:
+        return ids
+    return facets.public_links(link_model, current=current).filter(**{field: record}).order_by().values("meeting_id")
+
+
+# Read to one past the most a list of ids carries.
+_RECORD_MEETING_IDS = Compiled(
+    lambda pk, current, link_model, field: (
+        facets.public_links(link_model, current=current)
+        .filter(**{f"{field}_id": pk})
+        .order_by()
+        .values_list("meeting_id", flat=True)[: RECORD_IDS_MAX + 1]
+    )
+)
 
 
 class MeetingCounts:
@@ -164,23 +189,66 @@ class MeetingCounts:
 
     def per_year(self) -> dict[int, int]:
         if self._years is None:
-            self._years = per_year(self.meetings)
+            if isinstance(self.meeting_ids, list):
+                self._years = dict(_PER_YEAR(self.meeting_ids, key=(self.using,), using=self.using))
+            else:
+                self._years = per_year(self.meetings)
         return self._years
 
     def per_year_and_pillar(self, pillar_pks: Iterable[int]) -> dict[int, dict[int, int]]:
         wanted = set(pillar_pks)
         pillars = [p for p in _pillars() if p[0] in wanted]
-        return per_year_and_pillar(self.meetings, pillars, self.meeting_ids, current=self.current)
+        if not pillars or not isinstance(self.meeting_ids, list):
+            return per_year_and_pillar(self.meetings, pillars, self.meeting_ids, current=self.current)
+        # The pillars and their subtrees are constants of the query: one compiled query per tree.
+        subtrees = tuple((pk, tuple(sorted(ids))) for pk, _slug, _name, ids in pillars)
+        key = (self.using, self.current, subtrees)
+        return _by_pillar(_PILLAR_YEARS(self.meeting_ids, key=key, using=self.using))
 
     def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
         """The MET_WITH_LIMIT records most often linked to the meetings by model (a meeting link whose
         record is `field`), but leave_out: {pk, slug, name, count}, the most first, ties by name."""
+        if isinstance(self.meeting_ids, list):
+            key = (self.using, self.current, model, field)
+            if leave_out is None:
+                return _LINKED(self.meeting_ids, key=key, using=self.using)
+            return _LINKED_BUT(self.meeting_ids, leave_out, key=key, using=self.using)
         links = facets.public_links(model, self.using, current=self.current)
-        links = links.filter(meeting__in=facets.among(self.meeting_ids, self.using))
-        if leave_out is not None:
-            links = links.exclude(**{f"{field}_id": leave_out})
-        rows = links.values(pk=F(f"{field}_id"), slug=F(f"{field}__slug"), name=F(f"{field}__name"))
-        return list(rows.annotate(count=Count("meeting_id")).order_by("-count", "name")[:MET_WITH_LIMIT])
+        return list(_linked_rows(links, field, facets.among(self.meeting_ids, self.using), leave_out))
+
+
+def _linked_rows(links, field: str, among, leave_out):
+    links = links.filter(meeting__in=among)
+    if leave_out is not None:
+        links = links.exclude(**{f"{field}_id": leave_out})
+    rows = links.values(pk=F(f"{field}_id"), slug=F(f"{field}__slug"), name=F(f"{field}__name"))
+    return rows.annotate(count=Count("meeting_id")).order_by("-count", "name")[:MET_WITH_LIMIT]
+
+
+# A record page's counts over its meetings, asked the same way for every official and organisation:
+# compiled once per process, the meetings' ids one array parameter (partnership/compiled.py). Building
+# and compiling them took about a quarter of an official's first render.
+_PER_YEAR = Compiled(
+    lambda ids, using: _per_year_rows(Meeting.objects.filter(pk__in=facets.among(ids, using))), arrays=(0,)
+)
+_PILLAR_YEARS = Compiled(
+    lambda ids, using, current, subtrees: _pillar_rows(
+        facets.public_links(MeetingArea, using, current=current), facets.among(ids, using), subtrees
+    ),
+    arrays=(0,),
+)
+_LINKED = Compiled(
+    lambda ids, using, current, model, field: _linked_rows(
+        facets.public_links(model, using, current=current), field, facets.among(ids, using), None
+    ),
+    arrays=(0,),
+)
+_LINKED_BUT = Compiled(
+    lambda ids, leave_out, using, current, model, field: _linked_rows(
+        facets.public_links(model, using, current=current), field, facets.among(ids, using), leave_out
+    ),
+    arrays=(0,),
+)
 
 
 class MeetingCountsLess:

@@ -17,6 +17,7 @@ from . import facets, pictures, versions
 from .cache import cached, cached_for_record
 from .compiled import Compiled
 from .dataset import dataset_json, dump_dataset
+from .filters import RecordQuery
 from .models import (
     Agreement,
     CooperationArea,
@@ -279,18 +280,29 @@ def _counted_over_meetings(record) -> dict:
     field = facets.LINKS[link]  # "official" or "organisation": the link's field and the list's filter
 
     def count():
-        meeting_ids = pictures.record_meeting_ids(facets.public_links(link).filter(**{field: record}))
+        meeting_ids = pictures.record_meeting_ids(link, record)
         counts = pictures.record_counts(link, record, meeting_ids)
-        meetings = Meeting.objects.filter(pk__in=facets.among(meeting_ids))
+        latest = (
+            _LATEST_OF(meeting_ids)
+            if isinstance(meeting_ids, list)
+            else list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
+        )
         counted = {
-            "latest": list(meetings.values_list("pk", flat=True)[:DETAIL_LIMIT]),
+            "latest": latest,
             "per_year": counts.per_year(),
-            "year_chart": pictures.year_chart(pictures.record_meetings(**{field: record.slug}), counts=counts),
+            "year_chart": pictures.year_chart(RecordQuery(field, record.slug), counts=counts),
             "met_with": pictures.met_with(**{field: record}, counts=counts),
         }
         return counted, counts.over_every_meeting
 
     return cached_for_record(record, f"{field}-page", count)
+
+
+# The latest of a record's meetings, for any record: compiled once per process.
+_LATEST_OF = Compiled(
+    lambda ids: Meeting.objects.filter(pk__in=facets.among(ids)).values_list("pk", flat=True)[:DETAIL_LIMIT],
+    arrays=(0,),
+)
 
 
 def _met_with_versions(met_with: list) -> set[str]:

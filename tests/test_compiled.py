@@ -95,6 +95,23 @@ def test_lists_of_ids_of_each_length(seeded):
         )
 
 
+def test_a_list_of_any_length_as_one_array_is_compiled_once(seeded):
+    """A record's meetings, one array parameter (facets.among): each list answers as its QuerySet
+    does, the second's ids reaching the SQL, and on PostgreSQL every length shares one query."""
+    people = [factories.official(name=f"Person {n}").pk for n in range(4)]
+
+    def build(ids, slug):
+        return Official.objects.filter(pk__in=facets.among(ids)).exclude(slug=slug).order_by("pk")
+
+    by_ids = Compiled(build, arrays=(0,))
+    left_out = Official.objects.get(pk=people[1]).slug
+    for ids in ([people[0], people[1]], [people[2], people[3], people[1]], [people[3]], []):
+        found = [person.pk for person in by_ids(ids, left_out)]
+        assert found == [person.pk for person in build(ids, left_out)]
+        assert found == sorted(pk for pk in ids if pk != people[1])
+    assert len(by_ids._shapes) == (1 if connection.vendor == "postgresql" else 0)
+
+
 @pytest.mark.parametrize(
     "build, values, error, message",
     [

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import seed
 from partnership import charts, facets, pictures, scopes
-from partnership.filters import MeetingFilter
+from partnership.filters import MeetingFilter, RecordQuery
 from partnership.models import (
     City,
     Meeting,
@@ -272,6 +272,19 @@ def test_record_pages_chart_their_meetings_and_who_they_met(client, history):
     assert 'figure class="chart year-chart"' in client.get(history["economic"].get_absolute_url()).text
 
 
+def test_a_record_pages_chart_links_as_a_list_of_its_meetings_would(history):
+    """The chart of an official's or an organisation's page links each bar and band to the record's
+    meetings in that year (and pillar) without validating a filter: the same links as the filter's."""
+    for link, record in [(Participation, history["ana"]), (MeetingOrganisation, history["un"])]:
+        field = facets.LINKS[link]
+        counts = pictures.record_counts(link, record, pictures.record_meeting_ids(link, record))
+        kept = pictures.year_chart(RecordQuery(field, record.slug), counts=counts)
+        validated = pictures.year_chart(pictures.record_meetings(**{field: record.slug}), counts=counts)
+        assert kept == validated
+        urls = [bar.url for band in kept.bands for bar in band.bars]
+        assert len(kept.bands) == 3 and all(f"{field}={record.slug}" in url for url in urls)
+
+
 postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the counts are kept on write by triggers")
 
 
@@ -319,8 +332,7 @@ def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_o
     counts less those of the few meetings without them, and show what grouping their own meetings
     shows, through the hard cases."""
     un, without_un = hub["un"], hub["without_un"]
-    links = facets.public_links(MeetingOrganisation).filter(organisation=un)
-    meeting_ids = pictures.record_meeting_ids(links)
+    meeting_ids = pictures.record_meeting_ids(MeetingOrganisation, un)
     counts = pictures.record_counts(MeetingOrganisation, un, meeting_ids)
     grouped = pictures.MeetingCounts(meeting_ids)
     assert isinstance(counts, pictures.MeetingCountsLess)
