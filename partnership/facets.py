@@ -24,6 +24,7 @@ combination of filters, count by GROUP BY over the current result.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
 from functools import cached_property
@@ -220,7 +221,7 @@ def recounting(meetings: list[int], using: str):
             cursor.execute("DELETE FROM partnership_facetroot WHERE meeting_id = ANY(%s)", [meetings])
         yield
         with connection.cursor() as cursor:
-            cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2", [meetings])
+            cursor.execute(ROOTS_SQL + " AND l.meeting_id = ANY(%s) GROUP BY 1, 2, 4, 5", [meetings])
             cursor.execute(CONTRIBUTIONS_SQL.format(sign=""), {"meetings": meetings})
             cursor.execute(f"SET LOCAL {TRIGGERS_SETTING} = 'on'")
 
@@ -260,10 +261,12 @@ INSERT INTO partnership_facetcount AS c (scope, facet, key, n)
 SELECT scope, facet, key, {{sign}}count(*) FROM ({items}) items GROUP BY 1, 2, 3
 ON CONFLICT (scope, facet, key) DO UPDATE SET n = c.n + EXCLUDED.n
 """.format(items=_scoped_items("i.meeting_id = ANY(%(meetings)s)"))
+# With each meeting's date and kind, as the trigger on FacetRoot would copy them row by row.
 ROOTS_SQL = """
-INSERT INTO partnership_facetroot (meeting_id, root_id, links)
-SELECT l.meeting_id, c.ancestor_id, count(*)
+INSERT INTO partnership_facetroot (meeting_id, root_id, links, date, kind)
+SELECT l.meeting_id, c.ancestor_id, count(*), m.date, m.kind
 FROM partnership_meetingarea l JOIN partnership_areaclosure c ON c.area_id = l.area_id
+JOIN partnership_meeting m ON m.id = l.meeting_id
 WHERE l.is_public"""
 
 
@@ -339,7 +342,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
 REBUILD_SQL = """
 DELETE FROM partnership_facetroot;
 DELETE FROM partnership_facetcount;
-{{roots}} GROUP BY 1, 2;
+{{roots}} GROUP BY 1, 2, 4, 5;
 INSERT INTO partnership_facetcount (scope, facet, key, n)
     SELECT scope, facet, key, count(*) FROM ({items}) items GROUP BY 1, 2, 3;
 ANALYZE partnership_facetroot, partnership_facetcount;
@@ -490,6 +493,40 @@ def without_record(link_model, record, using: str = DEFAULT_DB_ALIAS) -> list[in
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [record.pk, without])
         return [pk for (pk,) in cursor.fetchall()]
+
+
+def kept_keys(filterset, size: int, offset: int = 0) -> list[int] | None:
+    """The keys of `size` rows from `offset` of a MeetingFilter's list, in its order (Meeting's:
+    newest first, then by key), when the list is one area's, alone, in one year or of one kind, and
+    FacetRoot is kept: read from one range of its index, where the rule's joins matched the area's
+    meetings against every meeting of the year or kind. None for any other list or order."""
+    using = filterset.queryset.db
+    if not filterset.is_valid():
+        return None
+    data = filterset._query_data()
+    names = set(data) - {"sort"}
+    if data.getlist("sort") not in ([], ["-date"]) or "area" not in names or len(data.getlist("area")) != 1:
+        return None
+    cleaned = filterset.form.cleaned_data
+    areas = list(cleaned["area"] or [])
+    if len(areas) != 1 or not maintained(using):
+        return None
+    where, params = ["root_id = %s"], [areas[0].pk]
+    if names == {"area", "year"} and cleaned["year"] is not None:
+        where.append("date BETWEEN %s AND %s")
+        params += [datetime.date(cleaned["year"], 1, 1), datetime.date(cleaned["year"], 12, 31)]
+    elif names == {"area", "kind"} and len(data.getlist("kind")) == 1 and cleaned["kind"]:
+        where.append("kind = %s")
+        params.append(cleaned["kind"])
+    elif names != {"area"}:
+        return None
+    sql = (
+        f"SELECT meeting_id FROM partnership_facetroot WHERE {' AND '.join(where)}"
+        " ORDER BY date DESC, meeting_id DESC LIMIT %s OFFSET %s"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*params, size, offset])
+        return [meeting for (meeting,) in cursor.fetchall()]
 
 
 def in_subtree(meetings, area):
@@ -707,6 +744,14 @@ def differences(scopes: Iterable[int] | None = None, using: str = DEFAULT_DB_ALI
             lines.append(f"{model.__name__}: {wrong} rows flagged against the public rule")
     if connections[using].vendor != "postgresql":
         return lines
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM partnership_facetroot r JOIN partnership_meeting m ON m.id = r.meeting_id"
+            " WHERE r.date IS DISTINCT FROM m.date OR r.kind <> m.kind"
+        )
+        (moved,) = cursor.fetchone()
+    if moved:
+        lines.append(f"FacetRoot: {moved} rows whose date or kind is not their meeting's")
     if scopes is None:
         areas = CooperationArea.objects.using(using).values_list("pk", flat=True)
         scopes = [0, *areas, *year_scopes(using), *area_year_scopes(using=using), *area_kind_scopes(using=using)]

@@ -402,6 +402,11 @@ class MeetingFilter(PartnershipFilterSet):
                 self._result_ids = ids if len(ids) <= RESULT_IDS_MAX else None
         return self._result_ids
 
+    def kept_keys(self, size: int, offset: int = 0) -> list[int] | None:
+        """The keys of `size` rows from `offset`, in the list's order, when an area's meetings kept
+        on write give them (facets.kept_keys); else None."""
+        return facets.kept_keys(self, size, offset)
+
     def result_meetings(self) -> QuerySet:
         """The result as a QuerySet to count over: by its ids when result_ids() has them."""
         ids = self.result_ids()

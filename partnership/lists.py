@@ -113,12 +113,18 @@ def more_keys(request, filterset_class, make_filterset: Callable, parts: Parts) 
             key,
             make_filterset,
             parts,
-            lambda filterset, _depends_on: list(
-                _in_stable_order(filterset.qs).values_list("pk", flat=True)[bottom : bottom + size]
-            ),
+            lambda filterset, _depends_on: _keys(filterset, bottom, size),
         )
 
     return read
+
+
+def _keys(filterset, bottom: int, size: int) -> list:
+    """The keys of `size` rows from `bottom`: kept on write for an area's meetings, else read in the list's order."""
+    kept = filterset.kept_keys(size, bottom) if hasattr(filterset, "kept_keys") else None
+    if kept is not None:
+        return kept
+    return list(_in_stable_order(filterset.qs).values_list("pk", flat=True)[bottom : bottom + size])
 
 
 def _in_stable_order(queryset: QuerySet) -> QuerySet:
@@ -166,7 +172,6 @@ def _sorted_by_text(request) -> bool:
 
 def _build(request, filterset, parts: Parts, per_page: int, depends_on: tuple) -> Listing:
     rows = _valid(filterset).qs
-    keys = _in_stable_order(rows)
     # A meetings list may have read its result's ids once already (MeetingFilter.result_ids).
     ids = filterset.result_ids() if hasattr(filterset, "result_ids") else None
     count = len(ids) if ids is not None else rows.count()
@@ -179,7 +184,7 @@ def _build(request, filterset, parts: Parts, per_page: int, depends_on: tuple) -
         query_string=filterset.query_string,
         count=count,
         # Every offered page's keys when the ids are read anyway; else the first pages' (more_keys).
-        keys=ids[: MAX_PAGES * per_page] if ids is not None else list(keys.values_list("pk", flat=True)[:kept]),
+        keys=ids[: MAX_PAGES * per_page] if ids is not None else _keys(filterset, 0, kept),
         sidebar=render_to_string(parts.sidebar, context, request),
         summary=render_to_string(parts.summary, context, request),
         depends_on=depends_on,

@@ -1037,10 +1037,19 @@ class FacetRoot(models.Model):
     meeting_id = models.BigIntegerField()
     root_id = models.BigIntegerField()
     links = models.IntegerField()
+    # The meeting's date and kind, copied by PostgreSQL triggers: an area's list, alone or in a year or
+    # of a kind, reads its first pages' keys from one index range (facets.kept_keys).
+    date = models.DateField(null=True)
+    kind = models.CharField(max_length=30, blank=True, default="")
 
     class Meta:
-        # The meetings of one area's list (facets.in_subtree), besides the primary key's meeting → areas.
-        indexes = [models.Index(fields=["root_id", "meeting_id"], name="facet_root_area_idx")]
+        indexes = [
+            # The meetings of one area's list (facets.in_subtree), besides the primary key's meeting → areas.
+            models.Index(fields=["root_id", "meeting_id"], name="facet_root_area_idx"),
+            # Its keys newest first, as Meeting's ordering gives them: alone or in a year, and of a kind.
+            models.Index(fields=["root_id", "-date", "-meeting_id"], name="facet_root_date_idx"),
+            models.Index(fields=["root_id", "kind", "-date", "-meeting_id"], name="facet_root_kind_date_idx"),
+        ]
 
     def __str__(self):
         return f"meeting {self.meeting_id} under area {self.root_id}"
