@@ -24,6 +24,7 @@ from django_filters.widgets import SuffixedMultiWidget
 from . import facets, search
 from .cache import cached
 from .compiled import Compiled
+from .form_rendering import FilterFormRenderer
 from .models import (
     Agreement,
     AgreementKind,
@@ -213,6 +214,10 @@ _query_pair = functools.lru_cache(maxsize=4096)(_quoted_pair)
 _KEPT_PAIR_LENGTH = 100
 
 
+# One per process, as Django keeps its own default renderer: it holds the compiled widget templates.
+FILTER_FORM_RENDERER = FilterFormRenderer()
+
+
 class PartnershipFilterSet(django_filters.FilterSet):
     """Shared helpers: searching, query strings that add or remove one value, chips."""
 
@@ -226,6 +231,11 @@ class PartnershipFilterSet(django_filters.FilterSet):
                     cleaned.setlist(key, values)
             data = cleaned
         super().__init__(data, *args, **kwargs)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.default_renderer = FILTER_FORM_RENDERER
+        return form_class
 
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset
