@@ -74,9 +74,8 @@ class Compiled:
     The values are ints or strs, each used as it is in a lookup (`slug=`, `meeting_id=`), or lists
     of ints (`pk__in=`: compiled once per length; an argument whose position is in `arrays` is
     passed by the builder through facets.among(): on PostgreSQL compiled once, elsewhere built for
-    each call). A lookup that
-    transforms its value (`icontains` wraps it in %) cannot be swapped and is refused when first
-    compiled.
+    each call). A lookup that transforms its value (`icontains` wraps it in %) cannot be swapped
+    and is refused when first compiled.
     """
 
     def __init__(
