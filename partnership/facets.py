@@ -501,25 +501,19 @@ def kept_keys(filterset, size: int, offset: int = 0) -> list[int] | None:
     FacetRoot is kept: read from one range of its index, where the rule's joins matched the area's
     meetings against every meeting of the year or kind. None for any other list or order."""
     using = filterset.queryset.db
-    if not filterset.is_valid():
+    if not filterset.is_valid() or filterset._query_data().getlist("sort") not in ([], ["-date"]):
         return None
-    data = filterset._query_data()
-    names = set(data) - {"sort"}
-    if data.getlist("sort") not in ([], ["-date"]) or "area" not in names or len(data.getlist("area")) != 1:
+    found = area_list(filterset)
+    if found is None or not maintained(using):
         return None
-    cleaned = filterset.form.cleaned_data
-    areas = list(cleaned["area"] or [])
-    if len(areas) != 1 or not maintained(using):
-        return None
-    where, params = ["root_id = %s"], [areas[0].pk]
-    if names == {"area", "year"} and cleaned["year"] is not None:
+    area, year, kind = found
+    where, params = ["root_id = %s"], [area.pk]
+    if year is not None:
         where.append("date BETWEEN %s AND %s")
-        params += [datetime.date(cleaned["year"], 1, 1), datetime.date(cleaned["year"], 12, 31)]
-    elif names == {"area", "kind"} and len(data.getlist("kind")) == 1 and cleaned["kind"]:
+        params += [datetime.date(year, 1, 1), datetime.date(year, 12, 31)]
+    if kind is not None:
         where.append("kind = %s")
-        params.append(cleaned["kind"])
-    elif names != {"area"}:
-        return None
+        params.append(kind)
     sql = (
         f"SELECT meeting_id FROM partnership_facetroot WHERE {' AND '.join(where)}"
         " ORDER BY date DESC, meeting_id DESC LIMIT %s OFFSET %s"
@@ -615,17 +609,36 @@ def scope_of(filterset) -> int | None:
     names = set(data) - {"sort"}
     if not names:
         return 0
+    if names == {"year"} and filterset.form.cleaned_data["year"] is not None:
+        return year_scope(filterset.form.cleaned_data["year"])
+    found = area_list(filterset)
+    if found is None:
+        return None
+    area, year, kind = found
+    if year is not None:
+        return area_year_scope(area.pk, year)
+    if kind is not None:
+        return area_kind_scope(area.pk, kind)
+    return area.pk
+
+
+def area_list(filterset) -> tuple[CooperationArea, int | None, str | None] | None:
+    """(area, year, kind) when a valid MeetingFilter's list is one area's, alone (year and kind None),
+    in one year or of one kind, sorting aside: the lists FacetRoot and the kept counts serve."""
+    data = filterset._query_data()
+    names = set(data) - {"sort"}
+    if "area" not in names or len(data.getlist("area")) != 1:
+        return None
     cleaned = filterset.form.cleaned_data
-    areas = list(cleaned["area"] or []) if "area" in names and len(data.getlist("area")) == 1 else []
-    year = cleaned["year"] if "year" in names else None
-    if names == {"area"} and len(areas) == 1:
-        return areas[0].pk
-    if names == {"year"} and year is not None:
-        return year_scope(year)
-    if names == {"area", "year"} and len(areas) == 1 and year is not None:
-        return area_year_scope(areas[0].pk, year)
-    if names == {"area", "kind"} and len(areas) == 1 and len(data.getlist("kind")) == 1 and cleaned["kind"]:
-        return area_kind_scope(areas[0].pk, cleaned["kind"])
+    areas = list(cleaned["area"] or [])
+    if len(areas) != 1:
+        return None
+    if names == {"area"}:
+        return areas[0], None, None
+    if names == {"area", "year"} and cleaned["year"] is not None:
+        return areas[0], cleaned["year"], None
+    if names == {"area", "kind"} and len(data.getlist("kind")) == 1 and cleaned["kind"]:
+        return areas[0], None, cleaned["kind"]
     return None
 
 
