@@ -83,6 +83,10 @@ def _next_generation(names: tuple[str, ...] = ALL_GENERATIONS) -> None:
             cache.set(name, 2, timeout=None)
 
 
+# Per process, the last value read of each generation: a value kept under it is read in the same round trip.
+_generation_seen: dict[str, int] = {}
+
+
 def cached(
     key: str, compute: Callable[[], Any], timeout: int | None = None, *, facts: bool = False, records: bool = False
 ) -> Any:
@@ -93,9 +97,10 @@ def cached(
     The key is hashed: it carries a visitor's query string, which may be long or odd, and
     cache backends limit keys (memcached to 250 printable characters).
     """
-    kept = f"r{records_generation()}" if records else f"f{facts_generation()}" if facts else f"g{generation()}"
-    full_key = f"partnership:{kept}:{hashlib.sha256(key.encode()).hexdigest()}"
-    value = cache.get(full_key)
+    name, prefix = (
+        (RECORDS_GENERATION_KEY, "r") if records else (FACTS_GENERATION_KEY, "f") if facts else (GENERATION_KEY, "g")
+    )
+    full_key, value = _under_generation(name, prefix, hashlib.sha256(key.encode()).hexdigest())
     if value is None:
 
         def compute_and_keep():
@@ -105,6 +110,19 @@ def cached(
 
         value = computed_once(full_key, lambda: cache.get(full_key), compute_and_keep)
     return value
+
+
+def _under_generation(name: str, prefix: str, key: str) -> tuple[str, Any]:
+    """(the full key of `key` under the generation `name` now, the value there or None), in one round
+    trip while the generation is the one this process saw last: both are read together."""
+    guess = _generation_seen.get(name)
+    found = cache.get_many([name, f"partnership:{prefix}{guess}:{key}"]) if guess is not None else {}
+    now = found.get(name)
+    if now is None:
+        now = _read(name)
+    _generation_seen[name] = now
+    full_key = f"partnership:{prefix}{now}:{key}"
+    return full_key, found.get(full_key) if now == guess else cache.get(full_key)
 
 
 def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> Any:
@@ -119,16 +137,22 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
     """
     full_key = f"partnership:scoped:{hashlib.sha256(key.encode()).hexdigest()}"
 
+    read_generation = []  # the records' generation as the first reading found it
+
     def current():
         guess = _scope_seen.get(full_key)
         found = cache.get_many([full_key, RECORDS_GENERATION_KEY, *([guess] if guess else [])])
+        now = found.get(RECORDS_GENERATION_KEY)
+        if now is None:
+            now = records_generation()
+        if not read_generation:
+            read_generation.append(now)
         hit = found.get(full_key)
         if hit is None:
             return None
         value, name, seen, generation = hit
         _remember(_scope_seen, full_key, name)
-        now = found.get(RECORDS_GENERATION_KEY)
-        if generation != (records_generation() if now is None else now):
+        if generation != now:
             return None
         token = found[name] if name == guess and name in found else scopes.seen(name)
         return (value,) if token == seen else None
@@ -141,7 +165,7 @@ def cached_in_scope(key: str, compute: Callable[[], tuple[Any, str, str]]) -> An
 
     found = current()
     if found is None:
-        generation = records_generation()  # before the data is read, as the token is
+        generation = read_generation[0]  # read before the data is, as the token is
         # One worker computes each generation's value; a worker still computing an older one
         # does not hold up this one.
         found = computed_once(f"{full_key}:r{generation}", current, lambda: compute_and_keep(generation))
@@ -219,23 +243,27 @@ def cached_page(view):
         if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"partnership:g{generation()}:page:{digest}"
-        hit = cache.get(key)
+        key, hit = _under_generation(GENERATION_KEY, "g", f"page:{digest}")
         if hit is not None:
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        keep = (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        )
-        if keep:
-            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_TIMEOUT)
-        return response
+        return _render_and_keep(key, view, request, *args, **kwargs)
 
     return wrapper
+
+
+def _render_and_keep(key: str, view, request, *args, **kwargs):
+    """The view's response, stored under key when it is a page anyone may be served."""
+    response = view(request, *args, **kwargs)
+    keep = (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+    if keep:
+        cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_TIMEOUT)
+    return response
 
 
 def cached_record_page(view):
@@ -268,7 +296,7 @@ def _cached_by_versions(view, *, with_query: bool):
         key = f"partnership:record-page:{hashlib.sha256(address.encode()).hexdigest()}"
         # One round trip: the page and the versions it depended on when this process last saw it.
         guess = _dependencies_seen.get(key, ())
-        found = cache.get_many([key, *guess])
+        found = cache.get_many([key, *guess, GENERATION_KEY])
         hit = found.get(key)
         if hit is not None:
             content, content_type, depends_on, seen = hit
@@ -278,8 +306,9 @@ def _cached_by_versions(view, *, with_query: bool):
                 return HttpResponse(content, content_type=content_type)
         # A save committed while this page renders moves the generation on after its data is
         # visible and before its versions change: the page is then not stored at all, so it can
-        # never be kept under versions newer than the rows it was drawn from.
-        before = generation()
+        # never be kept under versions newer than the rows it was drawn from. Read with the page,
+        # before the view reads any data.
+        before = found.get(GENERATION_KEY) or generation()
         response = view(request, *args, **kwargs)
         depends_on = tuple(sorted({*getattr(response, "depends_on", ()), versions.EPOCH_KEY}))
         keep = (
@@ -290,8 +319,11 @@ def _cached_by_versions(view, *, with_query: bool):
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         )
         if keep:
-            seen = versions.current(depends_on)
-            if generation() == before:
+            # The versions and the generation in one reading: a save's new generation, if it is
+            # there, is seen with them.
+            *seen, after = versions.current([*depends_on, GENERATION_KEY])
+            seen = tuple(seen)
+            if after == before:
                 entry = (response.content, response["Content-Type"], depends_on, seen)
                 cache.set(key, entry, settings.RECORD_PAGE_TIMEOUT)
                 _remember(_dependencies_seen, key, depends_on)
@@ -385,12 +417,12 @@ def shared_page(view):
         if not settings.PAGE_CACHE or request.method != "GET":
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        hit = cache.get(f"partnership:g{generation()}:page:{digest}")
+        key, hit = _under_generation(GENERATION_KEY, "g", f"page:{digest}")
         if hit is not None:
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
         if not request.user.is_authenticated:
-            return cached_page(view)(request, *args, **kwargs)
+            return _render_and_keep(key, view, request, *args, **kwargs)
         return view(request, *args, **kwargs)
 
     return wrapper

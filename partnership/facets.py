@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -87,8 +88,32 @@ def maintained(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def flags_current(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether the kept is_public flags are the rule's answer: always, but after a bulk load until rebuilt."""
-    return not _ANY_STALE(using=using)
+    """Whether the kept is_public flags are the rule's answer: always, but after a bulk load until rebuilt.
+
+    Inside flags_read_once() (every GET, partnership.middleware) the database is asked once: a
+    page's parts asked up to seven times, a round trip each. The answer changes only with a bulk
+    load and the rebuild after it, and a row written without its flag is hidden (is_public is
+    false until set), so a request that keeps its first answer can hide a new row, never show one.
+    """
+    readings = _flags_readings.get()
+    if readings is None:
+        return not _ANY_STALE(using=using)
+    if using not in readings:
+        readings[using] = not _ANY_STALE(using=using)
+    return readings[using]
+
+
+_flags_readings: ContextVar[dict[str, bool] | None] = ContextVar("flags_readings", default=None)
+
+
+@contextmanager
+def flags_read_once():
+    """Within the block, flags_current() asks the database once per database."""
+    token = _flags_readings.set({})
+    try:
+        yield
+    finally:
+        _flags_readings.reset(token)
 
 
 # Asked several times by every list and record page: compiled once (partnership/compiled.py).

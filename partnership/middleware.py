@@ -1,8 +1,11 @@
-"""Middleware: request guards that apply before any view runs, and redirects from merged records."""
+"""Middleware: request guards that apply before any view runs, one reading of the kept flags per
+read, and redirects from merged records."""
 
 import re
 
 from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
+
+from . import facets
 
 # C0 control characters other than tab, LF and CR: no page takes them, XML (feeds) cannot
 # carry them, and PostgreSQL refuses NUL in text.
@@ -25,6 +28,18 @@ def guard_query(get_response):
             if CONTROL.search(key) or any(CONTROL.search(value) for value in values):
                 return refuse(request, CONTROL.sub("?", key))
         return get_response(request)
+
+    return middleware
+
+
+def flags_read_once(get_response):
+    """A page's parts ask whether the kept public flags are current: in a read, the database once."""
+
+    def middleware(request):
+        if request.method not in ("GET", "HEAD"):
+            return get_response(request)
+        with facets.flags_read_once():
+            return get_response(request)
 
     return middleware
 

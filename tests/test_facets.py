@@ -610,3 +610,28 @@ def test_the_flags_follow_the_public_rule_after_a_post_attests_a_record(db):
         source_paragraph=1,
     )
     assert Participation.objects.get(pk=link.pk).is_public
+
+
+def test_a_page_asks_once_whether_the_flags_are_current_and_the_next_request_asks_again(client, seeded):
+    """An official's meetings list asked up to seven times per render, a round trip each. Asked once
+    per request, a bulk load's mark is still seen by the next request, which then reads the rule."""
+    from django.core.cache import cache
+
+    url = "/meetings/?official=miroslav-jenca"
+
+    def render() -> tuple[str, int]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        asked = [query for query in queries if "partnership_facetstale" in query["sql"]]
+        return response.text, len(asked)
+
+    current, asked = render()
+    assert asked == 1
+    assert "Miroslav Jenča" in current
+    facets.mark_stale("a bulk load")
+    stale, asked = render()
+    assert asked == 1
+    assert re.findall(r'href="/meetings/[^"?]+/"', stale) == re.findall(r'href="/meetings/[^"?]+/"', current)
+    assert facets.flags_current() is False  # outside a request, asked every time
