@@ -23,7 +23,6 @@ two values differ by orders of magnitude, `planned_each_call=True` keeps it unpr
 its own values each time (a fraction of a millisecond for a query without the public rule).
 """
 
-import copy
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -108,7 +107,10 @@ class Compiled:
             param if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
             for param, slot in zip(shape.params, shape.slots, strict=True)
         )
-        frozen = copy.copy(shape.compiler)
+        # A shallow copy made by hand: copy.copy() follows __reduce__, which a compiler with a mixin
+        # (django-cte's, for a WITH clause) defines to give its class, not a copy.
+        frozen = object.__new__(type(shape.compiler))
+        frozen.__dict__.update(shape.compiler.__dict__)
         frozen.connection = connections[using]  # this thread's connection
         frozen.as_sql = lambda *args, **kwargs: (shape.sql, params)
         queryset = shape.queryset._chain()

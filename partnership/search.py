@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django_cte import CTE, with_cte
 
 from .cache import cached
 from .compiled import Compiled
@@ -235,11 +236,13 @@ def ranked(queryset, query: str):
     )
 
 
-def _ranked_on_postgresql(queryset, tsquery: str, words_text: str | None = None):
+def _ranked_on_postgresql(queryset, tsquery: str, words_text: str | None = None, *, candidates=None):
     # Rank the first RANK_CANDIDATES matches the index gives, not every match: even from the stored
     # vector, ranking reads each match's vector, tens of thousands for a common word. The outer query
-    # starts from the unmatched rows, so no vector is read twice.
-    candidates = _matching_on_postgresql(queryset, tsquery, words_text).order_by().values("pk")[:RANK_CANDIDATES]
+    # starts from the unmatched rows, so no vector is read twice. `candidates`: those matches, when
+    # the caller has read them already.
+    if candidates is None:
+        candidates = _matching_on_postgresql(queryset, tsquery, words_text).order_by().values("pk")[:RANK_CANDIDATES]
     title = TITLES.get(queryset.model, "name")
     query = _TsQuery(Value(tsquery))
     rank = _TsRank(_StoredVector(), query, Value(1))
@@ -428,8 +431,18 @@ def _postgresql_search(model):
     def build(*values_and_limit):
         *values, per_kind = values_and_limit
         public = model.objects.public()
-        matches = _matching_on_postgresql(public, *values).order_by().values("pk")[: COUNT_CAP + 1]
-        return _ranked_on_postgresql(public, *values).annotate(kind_total=_CountOf(matches))[:per_kind]
+        # The matches are read once (the index scan was most of a search's time, and was done twice):
+        # counted, and their first RANK_CANDIDATES ranked, from one materialized list.
+        matched = CTE(
+            _matching_on_postgresql(public, *values).order_by().values("pk")[: COUNT_CAP + 1],
+            name="search_matches",
+            materialized=True,
+        )
+        candidates = matched.queryset().order_by().values("pk")[:RANK_CANDIDATES]
+        ranked = _ranked_on_postgresql(public, *values, candidates=candidates)
+        return with_cte(
+            matched, select=ranked.annotate(kind_total=_CountOf(matched.queryset().order_by().values("pk")))
+        )[:per_kind]
 
     return build
 
