@@ -502,9 +502,12 @@ def without_record(link_model, record, using: str = DEFAULT_DB_ALIAS) -> list[in
     from .pictures import RECORD_IDS_MAX
 
     field = LINKS[link_model]
-    rows = FacetCount.objects.using(using).filter(Q(facet="kind") | Q(facet=field, key=str(record.pk)), scope=0)
+    # Two reads of the index in one query: as one condition with an OR, the plan a connection keeps
+    # for its prepared statement read every record's count over all meetings (3 ms instead of 0.1).
+    counts = FacetCount.objects.using(using).filter(scope=0).values_list("facet", "n")
+    rows = counts.filter(facet="kind").union(counts.filter(facet=field, key=str(record.pk)), all=True)
     total = own = 0
-    for facet, n in rows.values_list("facet", "n"):
+    for facet, n in rows:
         total, own = (total + n, own) if facet == "kind" else (total, n)
     without = total - own
     if without * 2 >= total or without > RECORD_IDS_MAX:
