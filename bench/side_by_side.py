@@ -22,10 +22,17 @@ drawn from the long tail, one at a time: each one's first render through the who
 no other request competing for the CPU. Prints, per kind of URL, the median and the 95th
 percentile of the times, and the same over the whole draw.
 
+With SIDE_BY_SIDE_WARM=1 (mix and first), the database's tables and indexes are read into the
+operating system's page cache before each checkout's run and every 15 s during it (bench/run.py's
+kept_in_page_cache):
+on a host that reclaims its page cache within minutes, the disk otherwise decides the long tail's
+latencies, and which checkout it falls on.
+
 Settings (environment): SIDE_BY_SIDE (mix, rendered or first), ROUNDS (2), SIDE_BY_SIDE_SAVES (1),
-FIRST_RENDERS (400), and bench/run.py's BENCH_*.
+SIDE_BY_SIDE_WARM (0), FIRST_RENDERS (400), and bench/run.py's BENCH_*.
 """
 
+import contextlib
 import http.client
 import os
 import random
@@ -45,6 +52,12 @@ MODE = os.environ.get("SIDE_BY_SIDE", "mix")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 SAVES = os.environ.get("SIDE_BY_SIDE_SAVES", "1") != "0"
 FIRST_RENDERS = int(os.environ.get("FIRST_RENDERS", "400"))
+WARM = os.environ.get("SIDE_BY_SIDE_WARM", "0") == "1"
+
+
+def warm():
+    """With SIDE_BY_SIDE_WARM=1, the database kept in the page cache during each checkout's run."""
+    return run.kept_in_page_cache() if WARM else contextlib.nullcontext()
 
 
 def serve(checkout: Path, **extra_env: str) -> subprocess.Popen:
@@ -108,19 +121,20 @@ def first_renders(checkouts: list[tuple[str, Path]], paths: list[str]) -> None:
             cache.clear()
             app = serve(checkout)
             connection = http.client.HTTPConnection(run.HOST, run.PORT, timeout=60)
+            times: dict[str, list[float]] = defaultdict(list)
             try:
-                for path in ["/", "/meetings/"] * run.WORKERS:  # every worker past its first request
-                    connection.request("GET", path)
-                    connection.getresponse().read()
-                times: dict[str, list[float]] = defaultdict(list)
-                for path in sample:
-                    started = time.perf_counter()
-                    connection.request("GET", path)
-                    response = connection.getresponse()
-                    response.read()
-                    times[kind_of(path)].append((time.perf_counter() - started) * 1000)
-                    if response.status != 200:
-                        print(f"round {round_number + 1} {label}: {path} answered {response.status}", flush=True)
+                with warm():
+                    for path in ["/", "/meetings/"] * run.WORKERS:  # every worker past its first request
+                        connection.request("GET", path)
+                        connection.getresponse().read()
+                    for path in sample:
+                        started = time.perf_counter()
+                        connection.request("GET", path)
+                        response = connection.getresponse()
+                        response.read()
+                        times[kind_of(path)].append((time.perf_counter() - started) * 1000)
+                        if response.status != 200:
+                            print(f"round {round_number + 1} {label}: {path} answered {response.status}", flush=True)
             finally:
                 connection.close()
                 run.stop(app)
@@ -171,15 +185,16 @@ def main() -> None:
             app = serve(checkout)
             try:
                 editor = mix.Editor(run.HOST, run.PORT, session, [m.pk for m in edited], lists) if SAVES else None
-                data = mix.run_mix(
-                    url=f"http://{run.HOST}:{run.PORT}",
-                    paths_file=paths,
-                    seconds=run.MIX_SECONDS,
-                    connections=run.CONNECTIONS,
-                    lua=ROOT / "bench" / "wrk_report.lua",
-                    editor=editor,
-                    seed=round_number + 1,
-                )
+                with warm():
+                    data = mix.run_mix(
+                        url=f"http://{run.HOST}:{run.PORT}",
+                        paths_file=paths,
+                        seconds=run.MIX_SECONDS,
+                        connections=run.CONNECTIONS,
+                        lua=ROOT / "bench" / "wrk_report.lua",
+                        editor=editor,
+                        seed=round_number + 1,
+                    )
             finally:
                 run.stop(app)
             saves = f", saves {len(editor.log.saves)} ok / {len(editor.log.failed)} failed" if editor else ""
