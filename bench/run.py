@@ -270,21 +270,19 @@ def wait_for(port: int, path: str = "/", timeout: float = 60) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def read_into_page_cache() -> float:
+def read_into_page_cache() -> None:
     """Every table and index of the benchmark's database read into the operating system's page
-    cache (pg_prewarm, 'read' mode), in seconds. A host that reclaims its page cache within minutes
+    cache (pg_prewarm, 'read' mode). A host that reclaims its page cache within minutes
     otherwise decides which of two runs waits on the disk: 25 list rows took 65 ms to read cold
     and under 1 ms cached. Needs the contrib extension pg_prewarm (Debian's postgresql package)."""
     from django.db import connection
 
-    started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
         cursor.execute(
             "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c "
             "WHERE c.relkind IN ('r', 'i', 't', 'm') AND c.relpersistence = 'p'"
         )
-    return time.monotonic() - started
 
 
 @contextlib.contextmanager

@@ -438,11 +438,9 @@ def _postgresql_search(model):
             name="search_matches",
             materialized=True,
         )
-        candidates = matched.queryset().order_by().values("pk")[:RANK_CANDIDATES]
-        ranked = _ranked_on_postgresql(public, *values, candidates=candidates)
-        return with_cte(
-            matched, select=ranked.annotate(kind_total=_CountOf(matched.queryset().order_by().values("pk")))
-        )[:per_kind]
+        matches = matched.queryset().order_by().values("pk")
+        ranked = _ranked_on_postgresql(public, *values, candidates=matches[:RANK_CANDIDATES])
+        return with_cte(matched, select=ranked.annotate(kind_total=_CountOf(matches)))[:per_kind]
 
     return build
 
