@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters.widgets import SuffixedMultiWidget
 
-from . import facets, search
+from . import facets, pictures, search
 from .cache import cached
 from .compiled import Compiled
 from .form_rendering import FilterFormRenderer
@@ -425,6 +425,14 @@ class MeetingFilter(PartnershipFilterSet):
         # One array parameter, not one per id: the plan probes each meeting's links by index.
         return Meeting.objects.filter(pk__in=facets.among(ids, self.queryset.db))
 
+    def result_counts(self) -> "pictures.MeetingCounts | None":
+        """The result's meetings per year, and per pillar and year, when result_ids() has them: read
+        once for the year facet and the chart, by queries compiled once per process."""
+        if not hasattr(self, "_result_counts"):
+            ids = self.result_ids()
+            self._result_counts = None if ids is None else pictures.MeetingCounts(ids, self.queryset.db)
+        return self._result_counts
+
     def filter_area(self, queryset, name, areas):
         # The meetings in an area's subtree are kept on write too (FacetRoot): one index probe per meeting.
         if not areas:
@@ -535,14 +543,12 @@ class MeetingFilter(PartnershipFilterSet):
             related = model._meta.get_field(field).related_model
             rows = stored.top(field, related, label, FACET_LIMIT)
             return [self._choice(name, slug, text, count) for _pk, slug, text, count in rows]
-        rows = (
-            facets.public_links(model, self.queryset.db)
-            .filter(meeting__in=self.result_meetings().order_by().values("pk"))
-            .values(f"{field}__slug", f"{field}__{label}")
-            # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
-            .annotate(count=Count("meeting_id"))
-            .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
-        )
+        using, ids = self.queryset.db, self.result_ids()
+        if ids is not None:
+            key = (using, facets.flags_current(using), model, field, label)
+            rows = _LINK_COUNTS(ids, key=key, using=using)
+        else:
+            rows = _link_counts(facets.public_links(model, using), self.qs.order_by().values("pk"), field, label)
         return [self._choice(name, slug, label, count) for slug, label, count in map(_values, rows)]
 
     def official_facets(self) -> list[FacetChoice]:
@@ -561,15 +567,10 @@ class MeetingFilter(PartnershipFilterSet):
             cities = City.objects.filter(pk__in=counted).values_list("pk", "slug", "name")
             rows = sorted(((slug, name, counted[pk]) for pk, slug, name in cities), key=lambda r: (-r[2], r[1]))
             rows = rows[:FACET_LIMIT]
+        elif (ids := self.result_ids()) is not None:
+            rows = _CITY_COUNTS(ids, key=(self.queryset.db,), using=self.queryset.db)
         else:
-            rows = (
-                self.result_meetings()
-                .order_by()
-                .filter(city_record__isnull=False)
-                .values_list("city_record__slug", "city_record__name")
-                .annotate(count=Count("pk"))
-                .order_by("-count", "city_record__name")[:FACET_LIMIT]
-            )
+            rows = _city_counts(self.qs)
         return [self._choice("city", slug, label, count) for slug, label, count in rows]
 
     def kind_facets(self) -> list[FacetChoice]:
@@ -577,10 +578,10 @@ class MeetingFilter(PartnershipFilterSet):
         stored = self.stored_counts()
         if stored is not None:
             rows = [{"kind": kind, "count": n} for kind, n in sorted(stored.counts("kind").items(), key=_by_count)]
+        elif (ids := self.result_ids()) is not None:
+            rows = _KIND_COUNTS(ids, key=(self.queryset.db,), using=self.queryset.db)
         else:
-            rows = (
-                self.result_meetings().order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
-            )
+            rows = _kind_counts(self.qs)
         selected = self._selected("kind")
         return [
             FacetChoice(r["kind"], labels.get(r["kind"], r["kind"]), r["count"], r["kind"] in selected) for r in rows
@@ -588,13 +589,14 @@ class MeetingFilter(PartnershipFilterSet):
 
     def year_histogram(self) -> list[FacetChoice]:
         """Meetings per year in the current result, oldest first."""
-        stored = self.stored_counts()
-        if stored is not None:
-            rows = [{"meeting_year": year, "count": n} for year, n in sorted(stored.per_year().items())]
+        counted = self.stored_counts()
+        if counted is None:
+            counted = self.result_counts()
+        if counted is not None:
+            rows = [{"meeting_year": year, "count": n} for year, n in sorted(counted.per_year().items())]
         else:
             rows = (
-                self.result_meetings()
-                .order_by()
+                self.qs.order_by()
                 .annotate(meeting_year=ExtractYear("date"))
                 .values("meeting_year")
                 .annotate(count=Count("pk"))
@@ -656,6 +658,48 @@ def _subtree_counts(meetings, subtrees: dict[int, set[int]], links=None) -> dict
 
 def _values(row: dict) -> tuple:
     return tuple(row.values())
+
+
+def _link_counts(links, meetings, field: str, label: str) -> QuerySet:
+    """The FACET_LIMIT records most often linked to the meetings: (slug, label, count) as dicts."""
+    return (
+        links.filter(meeting__in=meetings)
+        .values(f"{field}__slug", f"{field}__{label}")
+        # One row per meeting and record (the through models' unique constraints): no DISTINCT needed.
+        .annotate(count=Count("meeting_id"))
+        .order_by("-count", f"{field}__slug")[:FACET_LIMIT]
+    )
+
+
+def _city_counts(meetings) -> QuerySet:
+    return (
+        meetings.order_by()
+        .filter(city_record__isnull=False)
+        .values_list("city_record__slug", "city_record__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "city_record__name")[:FACET_LIMIT]
+    )
+
+
+def _kind_counts(meetings) -> QuerySet:
+    return meetings.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
+
+
+def _result(ids, using: str) -> QuerySet:
+    return Meeting.objects.filter(pk__in=facets.among(ids, using))
+
+
+# A list whose result's ids are at hand (result_ids) counts its facets over them the same way for
+# every filter: compiled once per process, the ids one array parameter (partnership/compiled.py).
+# Building and compiling them took about a tenth of such a list's first render.
+_LINK_COUNTS = Compiled(
+    lambda ids, using, current, model, field, label: _link_counts(
+        facets.public_links(model, using, current=current), facets.among(ids, using), field, label
+    ),
+    arrays=(0,),
+)
+_CITY_COUNTS = Compiled(lambda ids, using: _city_counts(_result(ids, using)), arrays=(0,))
+_KIND_COUNTS = Compiled(lambda ids, using: _kind_counts(_result(ids, using)), arrays=(0,))
 
 
 class OfficialFilter(PartnershipFilterSet):

@@ -116,6 +116,8 @@ def year_chart(filterset, *, split_by_pillar: bool = True, counts=None) -> chart
     """
     # The unfiltered list and one area's list read counts kept on write (partnership/facets.py).
     stored = counts if counts is not None else filterset.stored_counts()
+    if stored is None:
+        stored = filterset.result_counts()  # its ids' counts, compiled once per process
     meetings = filterset.result_meetings() if stored is None else None
     totals = stored.per_year() if stored is not None else per_year(meetings)
     series = []
