@@ -422,8 +422,7 @@ class MeetingFilter(PartnershipFilterSet):
         ids = self.result_ids()
         if ids is None:
             return self.qs
-        # One array parameter, not one per id: the plan probes each meeting's links by index.
-        return Meeting.objects.filter(pk__in=facets.among(ids, self.queryset.db))
+        return _result(ids, self.queryset.db)
 
     def result_counts(self) -> "pictures.MeetingCounts | None":
         """The result's meetings per year, and per pillar and year, when result_ids() has them: read
@@ -685,13 +684,15 @@ def _kind_counts(meetings) -> QuerySet:
     return meetings.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
 
 
-def _result(ids, using: str) -> QuerySet:
+def _result(ids: list[int], using: str) -> QuerySet:
+    """The meetings of ids, as one array parameter, not one per id: the plan probes each meeting's
+    links by index."""
     return Meeting.objects.filter(pk__in=facets.among(ids, using))
 
 
 # A list whose result's ids are at hand (result_ids) counts its facets over them the same way for
 # every filter: compiled once per process, the ids one array parameter (partnership/compiled.py).
-# Building and compiling them took about a tenth of such a list's first render.
+# Building and compiling them on each first render, the years twice, took about a quarter of its CPU.
 _LINK_COUNTS = Compiled(
     lambda ids, using, current, model, field, label: _link_counts(
         facets.public_links(model, using, current=current), facets.among(ids, using), field, label
