@@ -775,6 +775,13 @@ class ParticipationQuerySet(SourcedQuerySet):
         return self.select_related("post__organisation").annotate(post_is_public=public_post)
 
 
+def _public_by_meeting(record: str, name: str) -> models.Index:
+    """A meeting link's public rows by meeting, with the record they name: what is counted over a
+    set of meetings (a list's facets over its result's ids, who a record met, its pillars by year)
+    is then read from the index alone, not a heap row fetched per link to read its flag."""
+    return models.Index(fields=["meeting", record], condition=models.Q(is_public=True), name=name)
+
+
 class Participation(Sourced):
     """An official at a meeting: the role played and the post held at the time."""
 
@@ -805,6 +812,7 @@ class Participation(Sourced):
                 violation_error_message="This official is already a participant of this meeting.",
             ),
         ]
+        indexes = [_public_by_meeting("official", "participation_public_idx")]
 
     def __str__(self):
         return f"{self.official} ({self.get_role_display()}) at {self.meeting.title}"
@@ -836,6 +844,7 @@ class MeetingOrganisation(Sourced):
             *Sourced.Meta.constraints,
             models.UniqueConstraint(fields=["meeting", "organisation"], name="meeting_organisation_unique"),
         ]
+        indexes = [_public_by_meeting("organisation", "meeting_org_public_idx")]
 
     def __str__(self):
         return f"{self.organisation} at {self.meeting.title}"
@@ -857,6 +866,7 @@ class MeetingArea(Sourced):
             *Sourced.Meta.constraints,
             models.UniqueConstraint(fields=["meeting", "area"], name="meeting_area_unique"),
         ]
+        indexes = [_public_by_meeting("area", "meeting_area_public_idx")]
 
     def __str__(self):
         return f"{self.area} at {self.meeting.title}"
@@ -878,6 +888,7 @@ class MeetingAgreement(Sourced):
             *Sourced.Meta.constraints,
             models.UniqueConstraint(fields=["meeting", "agreement"], name="meeting_agreement_unique"),
         ]
+        indexes = [_public_by_meeting("agreement", "meeting_agr_public_idx")]
 
     def __str__(self):
         return f"{self.agreement} at {self.meeting.title}"
