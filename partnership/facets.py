@@ -144,6 +144,11 @@ def among(ids, using: str = DEFAULT_DB_ALIAS):
     return ids
 
 
+def meetings_among(ids, using: str = DEFAULT_DB_ALIAS):
+    """The meetings of ids (a list, or a subquery of ids), the list passed as among() passes it."""
+    return Meeting.objects.using(using).filter(pk__in=among(ids, using))
+
+
 # -- the flags: the public rule's own QuerySets decide ----------------------------------------
 
 # More flag changes than this in one write (a release with many meetings) are counted set-based,

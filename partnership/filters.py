@@ -422,7 +422,8 @@ class MeetingFilter(PartnershipFilterSet):
         ids = self.result_ids()
         if ids is None:
             return self.qs
-        return _result(ids, self.queryset.db)
+        # One array parameter, not one per id: the plan probes each meeting's links by index.
+        return facets.meetings_among(ids, self.queryset.db)
 
     def result_counts(self) -> "pictures.MeetingCounts | None":
         """The result's meetings per year, and per pillar and year, when result_ids() has them: read
@@ -684,12 +685,6 @@ def _kind_counts(meetings) -> QuerySet:
     return meetings.order_by().values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
 
 
-def _result(ids: list[int], using: str) -> QuerySet:
-    """The meetings of ids, as one array parameter, not one per id: the plan probes each meeting's
-    links by index."""
-    return Meeting.objects.filter(pk__in=facets.among(ids, using))
-
-
 # A list whose result's ids are at hand (result_ids) counts its facets over them the same way for
 # every filter: compiled once per process, the ids one array parameter (partnership/compiled.py).
 # Building and compiling them on each first render, the years twice, took about a quarter of its CPU.
@@ -699,8 +694,8 @@ _LINK_COUNTS = Compiled(
     ),
     arrays=(0,),
 )
-_CITY_COUNTS = Compiled(lambda ids, using: _city_counts(_result(ids, using)), arrays=(0,))
-_KIND_COUNTS = Compiled(lambda ids, using: _kind_counts(_result(ids, using)), arrays=(0,))
+_CITY_COUNTS = Compiled(lambda ids, using: _city_counts(facets.meetings_among(ids, using)), arrays=(0,))
+_KIND_COUNTS = Compiled(lambda ids, using: _kind_counts(facets.meetings_among(ids, using)), arrays=(0,))
 
 
 class OfficialFilter(PartnershipFilterSet):

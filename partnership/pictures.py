@@ -179,7 +179,7 @@ class MeetingCounts:
     def __init__(self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None):
         self.meeting_ids = meeting_ids
         self.using = using
-        self.meetings = Meeting.objects.using(using).filter(pk__in=facets.among(meeting_ids, using))
+        self.meetings = facets.meetings_among(meeting_ids, using)
         self._years = None
         self._current = current  # facets.flags_current(), read once when not given
 
@@ -230,9 +230,7 @@ def _linked_rows(links, field: str, among, leave_out):
 # A record page's counts over its meetings, asked the same way for every official and organisation:
 # compiled once per process, the meetings' ids one array parameter (partnership/compiled.py). Building
 # and compiling them took about a quarter of an official's first render.
-_PER_YEAR = Compiled(
-    lambda ids, using: _per_year_rows(Meeting.objects.filter(pk__in=facets.among(ids, using))), arrays=(0,)
-)
+_PER_YEAR = Compiled(lambda ids, using: _per_year_rows(facets.meetings_among(ids, using)), arrays=(0,))
 _PILLAR_YEARS = Compiled(
     lambda ids, using, current, subtrees: _pillar_rows(
         facets.public_links(MeetingArea, using, current=current), facets.among(ids, using), subtrees

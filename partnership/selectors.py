@@ -300,7 +300,7 @@ def _counted_over_meetings(record) -> dict:
 
 # The latest of a record's meetings, for any record: compiled once per process.
 _LATEST_OF = Compiled(
-    lambda ids: Meeting.objects.filter(pk__in=facets.among(ids)).values_list("pk", flat=True)[:DETAIL_LIMIT],
+    lambda ids: facets.meetings_among(ids).values_list("pk", flat=True)[:DETAIL_LIMIT],
     arrays=(0,),
 )
 
