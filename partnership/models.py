@@ -564,6 +564,10 @@ class PressRelease(models.Model):
 
     class Meta:
         ordering = ["-date", "title"]
+        # Whether a release is published, read without its row: the public rule asks it of every
+        # record and fact it lets through, and a row carries the whole text. Without this index a
+        # search matching a few hundred officials hashed all 50,000 releases' rows (58 ms of 63).
+        indexes = [models.Index(fields=["id"], include=["status"], name="release_status_idx")]
 
     def __str__(self):
         return f"{self.title} ({self.dateline_place}, {format_partial_date(self.date, DatePrecision.DAY)})"
