@@ -280,3 +280,22 @@ def test_a_name_shared_by_two_records_asks_for_one(client, seeded):
     assert response.status_code == 400
     text = response.content.decode()
     assert "could be any of several" in text and "le-luong-minh" in text
+
+
+def test_filtersets_bound_one_after_another_keep_their_own_values_errors_and_results(seeded):
+    """Every request binds its own FilterSet from the same declared filters and form. One request's
+    name, error or result must never show in another's, in either order, and the declared filters
+    are left as declared."""
+    by_name = meetings("official=Jenca")
+    wrong = meetings("official=nobody-at-all&year=abc")
+    by_slug = meetings("official=miroslav-jenca&year=2015")
+    assert not wrong.is_valid()
+    assert set(wrong.errors) == {"official", "year"}
+    assert slugs(by_name) == slugs(by_slug) == [JENCA_MEETING]
+    assert by_name.query_string == "official=miroslav-jenca"  # the name, read as the slug it stood for
+    assert by_slug.query_string == "official=miroslav-jenca&year=2015"
+    assert not meetings("").errors and slugs(meetings("year=2014")) == []
+    assert wrong.errors and by_name.form is not by_slug.form
+    assert by_name.form.fields["official"] is not by_slug.form.fields["official"]
+    assert by_name.filters["official"].parent is by_name and by_slug.filters["official"].parent is by_slug
+    assert not hasattr(MeetingFilter.base_filters["official"], "parent")
