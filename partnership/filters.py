@@ -423,10 +423,11 @@ class MeetingFilter(PartnershipFilterSet):
     def qs(self):
         found = super().qs
         if not hasattr(found, "known_count"):
-            found.known_count = self._kept_total  # read only if the paginator counts (not when cached)
+            found.known_count = self.known_total  # read only if the paginator counts (not when cached)
         return found
 
-    def _kept_total(self) -> int | None:
+    def known_total(self) -> int | None:
+        """The result's size when it is known without counting: kept on write, or its ids read."""
         stored = self.stored_counts()
         if stored is not None:
             return stored.total()
@@ -595,7 +596,8 @@ class MeetingFilter(PartnershipFilterSet):
         stored = self.stored_counts()
         if stored is not None:
             counted = {int(pk): n for pk, n in stored.counts("city").items()}
-            cities = City.objects.filter(pk__in=counted).values_list("pk", "slug", "name")
+            using = self.queryset.db
+            cities = _CITIES(list(counted), key=(using,), using=using) if counted else []
             rows = sorted(((slug, name, counted[pk]) for pk, slug, name in cities), key=lambda r: (-r[2], r[1]))
             rows = rows[:FACET_LIMIT]
         elif (ids := self.result_ids()) is not None:
@@ -727,6 +729,13 @@ _LINK_COUNTS = Compiled(
 )
 _CITY_COUNTS = Compiled(lambda ids, using: _city_counts(facets.meetings_among(ids, using)), arrays=(0,))
 _KIND_COUNTS = Compiled(lambda ids, using: _kind_counts(facets.meetings_among(ids, using)), arrays=(0,))
+# The cities a list's kept counts name (their ids ride in the counts' keys).
+_CITIES = Compiled(
+    lambda ids, using: (
+        City.objects.using(using).filter(pk__in=facets.among(ids, using)).values_list("pk", "slug", "name")
+    ),
+    arrays=(0,),
+)
 
 
 class OfficialFilter(PartnershipFilterSet):
