@@ -21,6 +21,10 @@ Its SQL being the same on every call, a compiled query is prepared by the connec
 runs, and PostgreSQL may then settle on one generic plan for every value. Where the best plans for
 two values differ by orders of magnitude, `planned_each_call=True` keeps it unprepared: planned for
 its own values each time (a fraction of a millisecond for a query without the public rule).
+
+A page whose reads need only its record's key binds each (`bind`) and reads them with
+`read_together`: on PostgreSQL they go to the server in one round trip, each still a prepared
+statement of its own, mapped to objects as if it had run alone.
 """
 
 from collections.abc import Callable, Hashable, Iterator
@@ -30,6 +34,8 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.sql.compiler import cursor_iter
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
 
 # Marker values no record has: primary keys are positive and slugs hold no control characters.
 _INT_MARKER_BASE = -(10**15)
@@ -90,10 +96,15 @@ class Compiled:
         return self  # one per process: forms and filters deep-copy what they were declared with
 
     def __call__(self, *values, key: tuple[Hashable, ...] = (), using: str = DEFAULT_DB_ALIAS) -> list:
+        return self.bind(*values, key=key, using=using).rows()
+
+    def bind(self, *values, key: tuple[Hashable, ...] = (), using: str = DEFAULT_DB_ALIAS) -> "Read":
+        """The read of these values, not yet run: run it with rows(), or with others in one round trip
+        with read_together()."""
         if self.arrays and connections[using].vendor != "postgresql":
             # A list in `pk__in=` is one parameter per id: kept per length, a record's meetings
             # would keep a query for every count of meetings. Built for each call instead.
-            return list(self.build(*values, *key).using(using))
+            return Read(self.build(*values, *key).using(using), using)
         lengths = tuple(
             len(value) if isinstance(value, list) and index not in self.arrays else None
             for index, value in enumerate(values)
@@ -102,7 +113,7 @@ class Compiled:
         if shape is None:
             shape = self._shapes[(using, key, lengths)] = self._compile(values, key, using)
         if shape is _EMPTY:
-            return []
+            return Read(None, using)
         params = tuple(
             param if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
             for param, slot in zip(shape.params, shape.slots, strict=True)
@@ -115,8 +126,7 @@ class Compiled:
         frozen.as_sql = lambda *args, **kwargs: (shape.sql, params)
         queryset = shape.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: frozen
-        with _unprepared(connections[using]) if self.planned_each_call else nullcontext():
-            return list(queryset)
+        return Read(queryset, using, frozen, (shape.sql, params), self.planned_each_call)
 
     def _compile(self, values: tuple, key: tuple, using: str) -> _Shape | object:
         markers = [[_marker(i, 0)] if i in self.arrays else _markers(i, value) for i, value in enumerate(values)]
@@ -150,6 +160,92 @@ class Compiled:
                 f"A compiled query's arguments {sorted({index for index, _ in missing})} do not reach its SQL."
             )
         return _Shape(queryset, compiler, sql, tuple(params), tuple(slots))
+
+
+class Read:
+    """One compiled query bound to its values: rows() runs it. `sql` is (SQL, parameters) when it can
+    be sent with others (read_together); a query Django knows gives no rows has no queryset."""
+
+    def __init__(self, queryset, using: str, compiler=None, sql: tuple | None = None, planned_each_call=False):
+        self.queryset = queryset
+        self.using = using
+        self.compiler = compiler
+        self.sql = None if planned_each_call else sql
+        self.planned_each_call = planned_each_call
+        self.map_rows: Callable[[list], object] = list
+
+    def then(self, map_rows: Callable[[list], object]) -> "Read":
+        """This read, giving map_rows(its results) instead of the list."""
+        self.map_rows = map_rows
+        return self
+
+    def rows(self, cursor=None):
+        """The results, as the QuerySet gives them; from `cursor` when read_together() has run the SQL."""
+        if self.queryset is None:
+            return self.map_rows([])
+        if cursor is not None:
+            self.compiler.execute_sql = lambda *args, **kwargs: _fetched(self.compiler, cursor)
+        with _unprepared(connections[self.using]) if self.planned_each_call else nullcontext():
+            return self.map_rows(list(self.queryset))
+
+
+class RawRead:
+    """A query written in SQL, for read_together(): rows() maps its fetched rows."""
+
+    def __init__(self, sql: str, params, using: str = DEFAULT_DB_ALIAS, map_rows: Callable[[list], object] = list):
+        self.sql, self.using, self.map_rows = (sql, tuple(params)), using, map_rows
+
+    def rows(self, cursor=None):
+        if cursor is None:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(*self.sql)
+                return self.map_rows(cursor.fetchall())
+        with cursor:
+            return self.map_rows(cursor.fetchall())
+
+
+class Call:
+    """A read that read_together() cannot send with others (SQLite's, or one built for each call):
+    run by itself, in its place."""
+
+    sql = None
+
+    def __init__(self, function: Callable[[], object], using: str = DEFAULT_DB_ALIAS):
+        self.function, self.using = function, using
+
+    def rows(self, cursor=None):
+        return self.function()
+
+
+def read_together(*reads: "Read | RawRead | Call") -> list:
+    """Each read's rows, in order. On PostgreSQL the reads are sent in one round trip (psycopg's
+    pipeline mode): a meeting's page asked nine queries one after another, and each waited for the
+    one before it. Each still goes through the connection's cursor, so it is logged and counted as
+    any query, and is prepared after a few runs as any compiled query is."""
+    sent = [read for read in reads if read.sql is not None]
+    using = reads[0].using if reads else DEFAULT_DB_ALIAS
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(sent) < 2 or any(read.using != using for read in sent):
+        return [read.rows() for read in reads]
+    connection.ensure_connection()
+    cursors = {}
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        for read in sent:
+            cursor = connection.cursor()
+            cursor.execute(*read.sql)
+            cursors[id(read)] = cursor
+    return [read.rows(cursors.get(id(read))) for read in reads]
+
+
+def _fetched(compiler, cursor):
+    """What compiler.execute_sql() gives for the rows of a query already run on cursor."""
+    rows = cursor_iter(
+        cursor,
+        compiler.connection.features.empty_fetchmany_value,
+        compiler.col_count if compiler.has_extra_select else None,
+        GET_ITERATOR_CHUNK_SIZE,
+    )
+    return list(rows)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from . import facets, pictures, versions
 from .cache import cached, cached_for_record
-from .compiled import Compiled
+from .compiled import Compiled, Read, read_together
 from .dataset import dataset_json, dump_dataset
 from .filters import RecordQuery
 from .models import (
@@ -214,20 +214,25 @@ def meeting_page(slug: str) -> dict:
     the page draws from (partnership/versions.py)."""
     meeting = _the_one(_PAGE_MEETING(slug), "meeting")
     current = facets.flags_current()
-    for attribute, compiled in _PAGE_LINKS.items():
-        links = compiled(meeting.pk, key=(current,))
+    # The page's other reads need only the meeting's key: sent together, one round trip.
+    *found, neighbours = read_together(
+        *(compiled.bind(meeting.pk, key=(current,)) for compiled in _PAGE_LINKS.values()),
+        *(compiled.bind(meeting.pk) for compiled in _OUTCOME_RECORDS.values()),
+        versions.meeting_neighbours_read(meeting.pk),
+    )
+    for attribute, links in zip(_PAGE_LINKS, found[: len(_PAGE_LINKS)], strict=True):
         for link in links:
             type(link).meeting.field.set_cached_value(link, meeting)  # as the prefetch did
         setattr(meeting, attribute, links)
     outcomes = {outcome.pk: outcome for outcome in meeting.public_outcomes}
     for outcome in outcomes.values():
         outcome.public_areas, outcome.public_agreements = [], []
-    for attribute, compiled in _OUTCOME_RECORDS.items():
-        for record in compiled(meeting.pk):
+    for attribute, records in zip(_OUTCOME_RECORDS, found[len(_PAGE_LINKS) :], strict=True):
+        for record in records:
             if record.outcome_pk in outcomes:
                 getattr(outcomes[record.outcome_pk], attribute).append(record)
     depends_on = versions.keys([meeting, meeting.source, meeting.city_record, meeting.venue_record])
-    depends_on |= versions.meeting_neighbours([meeting.pk])
+    depends_on |= neighbours
     return {"meeting": meeting, "depends_on": depends_on}
 
 
@@ -244,22 +249,18 @@ def _shown(links) -> set[str]:
     }
 
 
-def _named_by(build: Callable[[int], QuerySet], **fields: str) -> Callable[[int], set[str]]:
-    """For a record's pk, the version keys of the records that the rows of build(pk) name through
-    fields ({attname: model name}), public or not: a hidden fact becomes visible when its record
-    does. The read is compiled once per process, as the pages' reads are."""
+def _named_by(build: Callable[[int], QuerySet], **fields: str) -> Callable[[int], Read]:
+    """For a record's pk, the read of the version keys of the records that the rows of build(pk) name
+    through fields ({attname: model name}), public or not: a hidden fact becomes visible when its
+    record does. The read is compiled once per process, as the pages' reads are."""
     rows = Compiled(lambda pk: build(pk).order_by().values_list(*fields))
     names = tuple(fields.values())
 
-    def keys(pk: int) -> set[str]:
-        return {
-            versions.key(name, value)
-            for row in rows(pk)
-            for name, value in zip(names, row, strict=True)
-            if value is not None
-        }
+    def keys(found: list) -> set[str]:
+        pairs = (pair for row in found for pair in zip(names, row, strict=True))
+        return {versions.key(name, value) for name, value in pairs if value is not None}
 
-    return keys
+    return lambda pk: rows.bind(pk).then(keys)
 
 
 def _with_public_parent(record, public_by_pk: Compiled) -> None:
@@ -349,11 +350,13 @@ _OFFICIAL_POSTS_NAME = _named_by(
 def official_page(slug: str) -> dict:
     official = _the_one(_PAGE_OFFICIAL(slug), "official")
     counted = _counted_over_meetings(official)
-    participations = _OFFICIAL_LATEST(official.pk, counted["latest"], key=(facets.flags_current(),))
+    participations, named, posts = read_together(
+        _OFFICIAL_LATEST.bind(official.pk, counted["latest"], key=(facets.flags_current(),)),
+        _OFFICIAL_POSTS_NAME(official.pk),
+        _OFFICIAL_POSTS.bind(official.pk),
+    )
     depends_on = {versions.key(official), versions.meetings_key(official)} | _shown(participations)
-    depends_on |= _met_with_versions(counted["met_with"])
-    depends_on |= _OFFICIAL_POSTS_NAME(official.pk)
-    posts = _OFFICIAL_POSTS(official.pk)
+    depends_on |= _met_with_versions(counted["met_with"]) | named
     _posts_shown(participations, posts)
     for post in posts:
         Post.official.field.set_cached_value(post, official)  # as official.posts did
@@ -422,14 +425,17 @@ def organisation_page(slug: str) -> dict:
     organisation = _the_one(_PAGE_ORGANISATION(slug), "organisation")
     _with_public_parent(organisation, _PUBLIC_ORGANISATION)
     counted = _counted_over_meetings(organisation)
-    shown_meetings = _ORGANISATION_MEETINGS(counted["latest"])
-    lists = {name: compiled(organisation.pk) for name, compiled in _ORGANISATION_LISTS.items()}
+    shown_meetings, *found = read_together(
+        _ORGANISATION_MEETINGS.bind(counted["latest"]),
+        *(compiled.bind(organisation.pk) for compiled in _ORGANISATION_LISTS.values()),
+        *(named(organisation.pk) for named in _ORGANISATION_NAMES),
+    )
+    lists = dict(zip(_ORGANISATION_LISTS, found[: len(_ORGANISATION_LISTS)], strict=True))
     # A save of any release it published moves the organisation's own version (versions.release_records).
     depends_on = versions.keys([organisation, *shown_meetings, *lists["agreements"], *lists["releases"]])
     depends_on |= _met_with_versions(counted["met_with"])
     depends_on.add(versions.meetings_key(organisation))
-    for named in _ORGANISATION_NAMES:
-        depends_on |= named(organisation.pk)
+    depends_on |= set().union(*found[len(_ORGANISATION_LISTS) :])
     return {
         "organisation": organisation,
         "parent": organisation.parent,
@@ -463,9 +469,13 @@ def area_page(slug: str) -> dict:
     area = _the_one(_PAGE_AREA(slug), "cooperation area")
     _with_public_parent(area, _PUBLIC_AREA)
     ancestors = area.ancestors()
-    meeting_links = _AREA_LATEST(area.pk, key=(facets.flags_current(),))
-    outcomes = _AREA_OUTCOMES(area.pk)
-    agreements = _AREA_AGREEMENTS(area.pk)
+    # The latest meetings' links are planned for this area, so read alone (compiled.read_together).
+    meeting_links, outcomes, agreements, children = read_together(
+        _AREA_LATEST.bind(area.pk, key=(facets.flags_current(),)),
+        _AREA_OUTCOMES.bind(area.pk),
+        _AREA_AGREEMENTS.bind(area.pk),
+        _AREA_CHILDREN.bind(area.pk),
+    )
     # Below it: its count of meetings counts theirs (a meeting on a sub-area moves that area's versions).
     below = CooperationArea.objects.descendant_ids([area])
     depends_on = versions.keys([*ancestors, *agreements]) | {versions.key("cooperationarea", pk) for pk in below}
@@ -475,7 +485,7 @@ def area_page(slug: str) -> dict:
         "area": area,
         "parent": area.parent,
         "ancestors": _only_public(ancestors),
-        "children": _AREA_CHILDREN(area.pk),
+        "children": children,
         "meeting_links": meeting_links,
         "meetings_below": _meetings_in_subtree(area),
         "outcomes": outcomes,
@@ -521,15 +531,18 @@ _AGREEMENT_NAMES = [
 
 def agreement_page(slug: str) -> dict:
     agreement = _the_one(_PAGE_AGREEMENT(slug), "agreement")
-    lists = {name: compiled(agreement.pk) for name, compiled in _AGREEMENT_LISTS.items()}
+    meeting_links, outcomes, *found = read_together(
+        _AGREEMENT_LATEST.bind(agreement.pk, key=(facets.flags_current(),)),
+        _AGREEMENT_OUTCOMES.bind(agreement.pk),
+        *(compiled.bind(agreement.pk) for compiled in _AGREEMENT_LISTS.values()),
+        *(named(agreement.pk) for named in _AGREEMENT_NAMES),
+    )
+    lists = dict(zip(_AGREEMENT_LISTS, found[: len(_AGREEMENT_LISTS)], strict=True))
     for name in ("public_parties", "public_areas", "public_takes_into_account"):
         setattr(agreement, name, lists[name])  # as agreement_links() prefetched them
-    meeting_links = _AGREEMENT_LATEST(agreement.pk, key=(facets.flags_current(),))
-    outcomes = _AGREEMENT_OUTCOMES(agreement.pk)
     depends_on = versions.keys([agreement]) | {versions.meetings_key(agreement)}
     depends_on |= _shown(meeting_links) | _shown(outcomes)
-    for named in _AGREEMENT_NAMES:
-        depends_on |= named(agreement.pk)
+    depends_on |= set().union(*found[len(_AGREEMENT_LISTS) :])
     return {
         "agreement": agreement,
         "parties": lists["public_parties"],
@@ -583,7 +596,8 @@ def release_page(slug: str) -> PressRelease:
 def release_facts(release: PressRelease, *, public: bool = True) -> dict:
     """The records derived from a release, for its page; with public=False every one (a staff preview)."""
     if public:
-        return {name: compiled(release.pk) for name, compiled in _RELEASE_DERIVED.items()}
+        found = read_together(*(compiled.bind(release.pk) for compiled in _RELEASE_DERIVED.values()))
+        return dict(zip(_RELEASE_DERIVED, found, strict=True))
     return {
         name: model.objects.filter(source=release).select_related(*related)
         for name, (model, related) in _DERIVED.items()

@@ -34,7 +34,7 @@ from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from .compiled import Compiled
+from .compiled import Call, Compiled, RawRead
 
 PREFIX = "partnership:v:"
 # A version every record page depends on, moved on by partnership.cache.invalidate(): writes
@@ -99,6 +99,18 @@ def _partnership_fks(model) -> list[models.ForeignKey]:
 def meeting_neighbours(meeting_ids: Iterable[int]) -> set[str]:
     """The version keys of every record linked to the meetings (meeting_links)."""
     return {key(kind, pk) for kind, pk in meeting_links(meeting_ids)}
+
+
+def meeting_neighbours_read(meeting_id: int) -> "RawRead | Call":
+    """meeting_neighbours([meeting_id]) as a read a page sends with its others (compiled.read_together)."""
+    if connection.vendor != "postgresql":
+        return Call(lambda: meeting_neighbours([meeting_id]))
+    sql, params = _compiled_links(True)
+    return RawRead(
+        sql,
+        [meeting_id if param is _MEETING_IDS else param for param in params],
+        map_rows=lambda rows: {key(kind, pk) for kind, pk in rows},
+    )
 
 
 def neighbours_meetings(meeting_ids: Iterable[int]) -> set[str]:

@@ -8,13 +8,15 @@ on the data that used to leak: draft facts on a published meeting.
 
 import datetime
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from partnership import facets, selectors
-from partnership.compiled import Compiled
+from partnership.compiled import Call, Compiled, RawRead, read_together
 from partnership.models import (
     Agreement,
     CooperationArea,
@@ -110,6 +112,73 @@ def test_a_list_of_any_length_as_one_array_is_compiled_once(seeded):
         assert found == [person.pk for person in build(ids, left_out)]
         assert found == sorted(pk for pk in ids if pk != people[1])
     assert len(by_ids._shapes) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def _reads(people):
+    """Reads of every kind read_together() takes, with what each gives alone."""
+    with_posts = Compiled(_participations_of)
+    names = Compiled(lambda ids: Official.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))
+    planned = Compiled(lambda slug: Official.objects.public().filter(slug=slug), planned_each_call=True)
+    meeting = Meeting.objects.public().order_by("pk").first()
+    return [
+        (with_posts.bind(meeting.pk), list(_participations_of(meeting.pk))),
+        (names.bind([person.pk for person in people]), sorted(person.name for person in people)),
+        (names.bind([]), []),  # Django knows it gives no rows: never sent
+        (planned.bind(people[0].slug), [people[0]]),
+        (RawRead("SELECT %s + 1", [41], map_rows=lambda rows: rows[0][0]), 42),
+        (Call(lambda: "run in its place"), "run in its place"),
+        (with_posts.bind(-1), []),
+    ]
+
+
+def test_reads_sent_together_each_answer_as_alone_in_order(seeded):
+    """read_together(): model rows with their related records and annotations, tuples, an empty
+    list, a query planned for each call, SQL and a call each give what they give alone, in order.
+    Every query sent is still logged, so the pages' query counts still count them."""
+    people = list(Official.objects.public().order_by("pk")[:3])
+    reads, expected = zip(*_reads(people), strict=True)
+    with CaptureQueriesContext(connection) as queries:
+        found = read_together(*reads)
+    assert found == list(expected)
+    assert [(p.official.name, p.official_name, p.post_is_public) for p in found[0]] == [
+        (p.official.name, p.official_name, p.post_is_public) for p in expected[0]
+    ]
+    assert len(queries) == 5  # all but the empty list and the call
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode is PostgreSQL's")
+def test_reads_sent_together_go_in_one_round_trip_and_are_prepared_as_alone(seeded):
+    """On PostgreSQL the reads that can go together are sent in pipeline mode (one round trip), the
+    query planned for each call alone, unprepared; after a few pages each read is a prepared statement."""
+    people = list(Official.objects.public().order_by("pk")[:3])
+    in_pipeline = []
+
+    def note(execute, sql, params, many, context):
+        status = connection.connection.pgconn.pipeline_status
+        in_pipeline.append((sql, status != psycopg.pq.PipelineStatus.OFF))
+        return execute(sql, params, many, context)
+
+    for _ in range(8):
+        in_pipeline.clear()
+        reads, _expected = zip(*_reads(people), strict=True)
+        with connection.execute_wrapper(note):
+            read_together(*reads)
+    assert [together for _sql, together in in_pipeline] == [True, True, True, True, False]
+    assert '"partnership_official"."slug" = ' in in_pipeline[-1][0]  # the query planned for each call
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert "SELECT $1 + 1" in prepared
+    names = 'SELECT "partnership_official"."name" AS "name" FROM "partnership_official" WHERE '
+    assert any(statement.startswith(names) for statement in prepared)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode is PostgreSQL's")
+def test_a_read_that_fails_among_others_is_a_database_error_and_the_connection_answers_after(seeded):
+    by_slug = Compiled(lambda slug: Official.objects.public().filter(slug=slug))
+    with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+        read_together(by_slug.bind("miroslav-jenca"), RawRead("SELECT 1 / %s::int", [0]))
+    assert [person.slug for person in by_slug("miroslav-jenca")] == ["miroslav-jenca"]
 
 
 @pytest.mark.parametrize(
