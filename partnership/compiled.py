@@ -29,7 +29,7 @@ statement of its own, mapped to objects as if it had run alone.
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -67,6 +67,9 @@ class _Shape:
     # For each parameter, where its value comes from: (argument, element of a list argument or
     # None), or None for a constant of the query.
     slots: tuple[tuple[int, int | None] | None, ...]
+    # How each connection's rows become values (compiler.get_converters), worked out once: Django
+    # asks every field of every column again on each run.
+    converters: dict = field(default_factory=dict)
 
 
 _EMPTY = object()  # the shape of a query Django knows gives no rows
@@ -118,13 +121,20 @@ class Compiled:
             param if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
             for param, slot in zip(shape.params, shape.slots, strict=True)
         )
-        # A shallow copy made by hand: copy.copy() follows __reduce__, which a compiler with a mixin
-        # (django-cte's, for a WITH clause) defines to give its class, not a copy.
-        frozen = object.__new__(type(shape.compiler))
-        frozen.__dict__.update(shape.compiler.__dict__)
-        frozen.connection = connections[using]  # this thread's connection
+        frozen = _copied(shape.compiler)
+        frozen.connection = connection = connections[using]  # this thread's connection
         frozen.as_sql = lambda *args, **kwargs: (shape.sql, params)
-        queryset = shape.queryset._chain()
+        converters = shape.converters.get(id(connection))
+        if converters is None:
+            converters = shape.converters[id(connection)] = frozen.get_converters(
+                [column[0] for column in frozen.select[: frozen.col_count]]
+            )
+        frozen.get_converters = lambda expressions: converters
+        # Nothing changes the shape's QuerySet or Query while it is read: copies one level deep do,
+        # where QuerySet._chain() cloned the whole Query on every call.
+        queryset = _copied(shape.queryset)
+        queryset._query = _copied(shape.queryset.query)
+        queryset._result_cache, queryset._prefetch_done = None, False
         queryset.query.get_compiler = lambda *args, **kwargs: frozen
         return Read(queryset, using, frozen, (shape.sql, params), self.planned_each_call)
 
@@ -235,6 +245,14 @@ def read_together(*reads: "Read | RawRead | Call") -> list:
             cursor.execute(*read.sql)
             cursors[id(read)] = cursor
     return [read.rows(cursors.get(id(read))) for read in reads]
+
+
+def _copied(instance):
+    """A copy of instance sharing its attributes' values. By hand: copy.copy() follows __reduce__,
+    which a compiler with a mixin (django-cte's, for a WITH clause) defines to give its class."""
+    copy = object.__new__(type(instance))
+    copy.__dict__.update(instance.__dict__)
+    return copy
 
 
 def _fetched(compiler, cursor):
