@@ -176,11 +176,13 @@ class MeetingCounts:
 
     over_every_meeting = False  # whether the counts read every public meeting's (cache.cached_for_record)
 
-    def __init__(self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None):
+    def __init__(
+        self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None, per_year=None
+    ) -> None:
         self.meeting_ids = meeting_ids
         self.using = using
         self.meetings = facets.meetings_among(meeting_ids, using)
-        self._years = None
+        self._years = per_year  # {year: meetings}, when the caller has counted them already
         self._current = current  # facets.flags_current(), read once when not given
 
     @property
