@@ -148,30 +148,33 @@ def record_meetings(**params):
     return filterset
 
 
-def record_meeting_ids(link_model, record):
+def record_meeting_dates(link_model, record) -> tuple:
     """The public meetings of a record's public links (link_model: e.g. Participation for an
-    official), for its page's pictures: a list of ids when there are at most RECORD_IDS_MAX, else a
-    subquery."""
+    official), for its page's pictures: (their ids, {id: date}) when there are at most
+    RECORD_IDS_MAX, else (a subquery of their ids, None). The dates come with the ids: a page's
+    latest meetings and its meetings per year are read from them, not by probing each meeting again."""
     current, field = facets.flags_current(), facets.LINKS[link_model]
-    ids = _RECORD_MEETING_IDS(record.pk, key=(current, link_model, field))
-    if len(ids) <= RECORD_IDS_MAX:
-        return ids
-    return facets.public_links(link_model, current=current).filter(**{field: record}).order_by().values("meeting_id")
+    rows = _RECORD_MEETINGS(record.pk, key=(current, link_model, field))
+    if len(rows) <= RECORD_IDS_MAX:
+        dates = dict(rows)  # a record linked to a meeting twice has it once
+        return list(dates), dates
+    links = facets.public_links(link_model, current=current).filter(**{field: record})
+    return links.order_by().values("meeting_id"), None
 
 
 # Read to one past the most a list of ids carries.
-_RECORD_MEETING_IDS = Compiled(
+_RECORD_MEETINGS = Compiled(
     lambda pk, current, link_model, field: (
         facets.public_links(link_model, current=current)
         .filter(**{f"{field}_id": pk})
         .order_by()
-        .values_list("meeting_id", flat=True)[: RECORD_IDS_MAX + 1]
+        .values_list("meeting_id", "meeting__date")[: RECORD_IDS_MAX + 1]
     )
 )
 
 
 class MeetingCounts:
-    """What a record page counts over its public meetings (record_meeting_ids), grouped over them;
+    """What a record page counts over its public meetings (record_meeting_dates), grouped over them;
     the meetings per year read once for the chart and the career."""
 
     over_every_meeting = False  # whether the counts read every public meeting's (cache.cached_for_record)
@@ -273,8 +276,11 @@ class MeetingCountsLess:
         return [dict(zip(("pk", "slug", "name", "count"), row, strict=True)) for row in rows]
 
 
-def record_counts(link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS) -> MeetingCounts | MeetingCountsLess:
-    """What a record's page counts over its public meetings (meeting_ids: record_meeting_ids).
+def record_counts(
+    link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, per_year: dict[int, int] | None = None
+) -> MeetingCounts | MeetingCountsLess:
+    """What a record's page counts over its public meetings (meeting_ids: record_meeting_dates; per_year,
+    when counted already).
 
     A record at most public meetings (ASEAN and the UN are at nearly every one) is counted as every
     public meeting's counts kept on write less those of the few meetings without it: grouping the
@@ -285,7 +291,8 @@ def record_counts(link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS
     without = facets.without_record(link_model, record, using) if maintained else None
     if without is None:
         # The flags are current where the counts are kept; elsewhere the counts read them once.
-        return MeetingCounts(meeting_ids, using, current=True if maintained else None)
+        return MeetingCounts(meeting_ids, using, current=True if maintained else None, per_year=per_year)
+    # Its meetings per year come with the kept counts it reads anyway.
     return MeetingCountsLess(facets.StoredCountsLess(without, using))
 
 

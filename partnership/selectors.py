@@ -7,6 +7,8 @@ attribute: prefetched, or on the record pages read by queries compiled once per 
 gets an AttributeError, never a draft's fact.
 """
 
+import heapq
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from django.db import DEFAULT_DB_ALIAS
@@ -281,13 +283,15 @@ def _counted_over_meetings(record) -> dict:
     field = facets.LINKS[link]  # "official" or "organisation": the link's field and the list's filter
 
     def count():
-        meeting_ids = pictures.record_meeting_ids(link, record)
-        counts = pictures.record_counts(link, record, meeting_ids)
-        latest = (
-            _LATEST_OF(meeting_ids)
-            if isinstance(meeting_ids, list)
-            else list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
-        )
+        meeting_ids, dates = pictures.record_meeting_dates(link, record)
+        if dates is not None:
+            per_year = dict(Counter(day.year for day in dates.values()))
+            # Newest first, as a meeting list orders them (-date, -pk).
+            latest = heapq.nlargest(DETAIL_LIMIT, dates, key=lambda pk: (dates[pk], pk))
+        else:
+            per_year = None
+            latest = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
+        counts = pictures.record_counts(link, record, meeting_ids, per_year=per_year)
         counted = {
             "latest": latest,
             "per_year": counts.per_year(),
@@ -297,13 +301,6 @@ def _counted_over_meetings(record) -> dict:
         return counted, counts.over_every_meeting
 
     return cached_for_record(record, f"{field}-page", count)
-
-
-# The latest of a record's meetings, for any record: compiled once per process.
-_LATEST_OF = Compiled(
-    lambda ids: facets.meetings_among(ids).values_list("pk", flat=True)[:DETAIL_LIMIT],
-    arrays=(0,),
-)
 
 
 def _met_with_versions(met_with: list) -> set[str]:

@@ -277,7 +277,7 @@ def test_a_record_pages_chart_links_as_a_list_of_its_meetings_would(history):
     meetings in that year (and pillar) without validating a filter: the same links as the filter's."""
     for link, record in [(Participation, history["ana"]), (MeetingOrganisation, history["un"])]:
         field = facets.LINKS[link]
-        counts = pictures.record_counts(link, record, pictures.record_meeting_ids(link, record))
+        counts = pictures.record_counts(link, record, pictures.record_meeting_dates(link, record)[0])
         kept = pictures.year_chart(RecordQuery(field, record.slug), counts=counts)
         validated = pictures.year_chart(pictures.record_meetings(**{field: record.slug}), counts=counts)
         assert kept == validated
@@ -332,7 +332,7 @@ def test_an_organisation_at_most_meetings_is_counted_as_every_meeting_less_the_o
     counts less those of the few meetings without them, and show what grouping their own meetings
     shows, through the hard cases."""
     un, without_un = hub["un"], hub["without_un"]
-    meeting_ids = pictures.record_meeting_ids(MeetingOrganisation, un)
+    meeting_ids, _dates = pictures.record_meeting_dates(MeetingOrganisation, un)
     counts = pictures.record_counts(MeetingOrganisation, un, meeting_ids)
     grouped = pictures.MeetingCounts(meeting_ids)
     assert isinstance(counts, pictures.MeetingCountsLess)
