@@ -476,8 +476,8 @@ class MeetingFilter(PartnershipFilterSet):
             ids = self.result_ids()
             self._result_counts = None
             if ids is not None:
-                per_year = Counter(day.year for _pk, day, _kind, _city in self._result_facts)
-                self._result_counts = pictures.MeetingCounts(ids, self.queryset.db, per_year=dict(per_year))
+                dates = {pk: day for pk, day, _kind, _city in self._result_facts}
+                self._result_counts = pictures.MeetingCounts(ids, self.queryset.db, dates=dates)
         return self._result_counts
 
     def filter_area(self, queryset, name, areas):

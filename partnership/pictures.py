@@ -6,6 +6,7 @@ of partnership/charts.py ready for a template.
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -180,12 +181,15 @@ class MeetingCounts:
     over_every_meeting = False  # whether the counts read every public meeting's (cache.cached_for_record)
 
     def __init__(
-        self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None, per_year=None
+        self, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, current: bool | None = None, dates: dict | None = None
     ) -> None:
         self.meeting_ids = meeting_ids
         self.using = using
         self.meetings = facets.meetings_among(meeting_ids, using)
-        self._years = per_year  # {year: meetings}, when the caller has counted them already
+        # {meeting id: date} when the caller read them with the ids: the years are counted from them,
+        # where each count probed every meeting again.
+        self.dates = dates
+        self._years = None if dates is None else dict(Counter(day.year for day in dates.values()))
         self._current = current  # facets.flags_current(), read once when not given
 
     @property
@@ -207,10 +211,24 @@ class MeetingCounts:
         pillars = [p for p in _pillars() if p[0] in wanted]
         if not pillars or not isinstance(self.meeting_ids, list):
             return per_year_and_pillar(self.meetings, pillars, self.meeting_ids, current=self.current)
+        if self.dates is not None:
+            return self._per_year_and_pillar_by_dates(pillars)
         # The pillars and their subtrees are constants of the query: one compiled query per tree.
         subtrees = tuple((pk, tuple(sorted(ids))) for pk, _slug, _name, ids in pillars)
         key = (self.using, self.current, subtrees)
         return _by_pillar(_PILLAR_YEARS(self.meeting_ids, key=key, using=self.using))
+
+    def _per_year_and_pillar_by_dates(self, pillars) -> dict[int, dict[int, int]]:
+        """per_year_and_pillar() from the meetings' area links alone, their years from self.dates."""
+        pillar_of = {area: pk for pk, _slug, _name, ids in pillars for area in ids}
+        links = _AREA_LINKS(self.meeting_ids, key=(self.using, self.current), using=self.using)
+        discussed = {(pillar_of[area], meeting) for meeting, area in links if area in pillar_of}
+        found: dict[int, dict[int, int]] = {}
+        for pillar, meeting in discussed:
+            years = found.setdefault(pillar, {})
+            year = self.dates[meeting].year
+            years[year] = years.get(year, 0) + 1
+        return found
 
     def linked(self, model, field: str, *, leave_out: int | None = None) -> list[dict]:
         """The MET_WITH_LIMIT records most often linked to the meetings by model (a meeting link whose
@@ -239,6 +257,15 @@ _PER_YEAR = Compiled(lambda ids, using: _per_year_rows(facets.meetings_among(ids
 _PILLAR_YEARS = Compiled(
     lambda ids, using, current, subtrees: _pillar_rows(
         facets.public_links(MeetingArea, using, current=current), facets.among(ids, using), subtrees
+    ),
+    arrays=(0,),
+)
+_AREA_LINKS = Compiled(
+    lambda ids, using, current: (
+        facets.public_links(MeetingArea, using, current=current)
+        .filter(meeting__in=facets.among(ids, using))
+        .order_by()
+        .values_list("meeting_id", "area_id")
     ),
     arrays=(0,),
 )
@@ -277,10 +304,9 @@ class MeetingCountsLess:
 
 
 def record_counts(
-    link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, per_year: dict[int, int] | None = None
+    link_model, record, meeting_ids, using: str = DEFAULT_DB_ALIAS, *, dates: dict | None = None
 ) -> MeetingCounts | MeetingCountsLess:
-    """What a record's page counts over its public meetings (meeting_ids: record_meeting_dates; per_year,
-    when counted already).
+    """What a record's page counts over its public meetings (meeting_ids and dates: record_meeting_dates).
 
     A record at most public meetings (ASEAN and the UN are at nearly every one) is counted as every
     public meeting's counts kept on write less those of the few meetings without it: grouping the
@@ -291,7 +317,7 @@ def record_counts(
     without = facets.without_record(link_model, record, using) if maintained else None
     if without is None:
         # The flags are current where the counts are kept; elsewhere the counts read them once.
-        return MeetingCounts(meeting_ids, using, current=True if maintained else None, per_year=per_year)
+        return MeetingCounts(meeting_ids, using, current=True if maintained else None, dates=dates)
     # Its meetings per year come with the kept counts it reads anyway.
     return MeetingCountsLess(facets.StoredCountsLess(without, using))
 

@@ -8,7 +8,6 @@ gets an AttributeError, never a draft's fact.
 """
 
 import heapq
-from collections import Counter
 from collections.abc import Callable, Iterator
 
 from django.db import DEFAULT_DB_ALIAS
@@ -285,13 +284,11 @@ def _counted_over_meetings(record) -> dict:
     def count():
         meeting_ids, dates = pictures.record_meeting_dates(link, record)
         if dates is not None:
-            per_year = dict(Counter(day.year for day in dates.values()))
             # Newest first, as a meeting list orders them (-date, -pk).
             latest = heapq.nlargest(DETAIL_LIMIT, dates, key=lambda pk: (dates[pk], pk))
         else:
-            per_year = None
             latest = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)[:DETAIL_LIMIT])
-        counts = pictures.record_counts(link, record, meeting_ids, per_year=per_year)
+        counts = pictures.record_counts(link, record, meeting_ids, dates=dates)
         counted = {
             "latest": latest,
             "per_year": counts.per_year(),

@@ -108,6 +108,7 @@ def test_a_small_result_counted_over_its_ids_shows_what_the_joins_show(db, topic
     shared, other = factories.official(name="Maria Santos"), factories.official(name="Jose Santos")
     # A second pillar on some meetings: the chart then has a band per pillar.
     second = factories.area(name="Another topic", parent=factories.area(name="Another pillar"))
+    drafted_area = factories.area(name="Drafted topic", parent=factories.area(name="Drafted pillar"))
     # The year, kind and city facets are counted from the rows the ids are read with: cities tied on
     # their counts (named in order), a meeting without a city, and a second kind.
     for name in ("Manila", "Bangkok", "Jakarta"):
@@ -119,6 +120,8 @@ def test_a_small_result_counted_over_its_ids_shows_what_the_joins_show(db, topic
         meeting = published_meeting(*areas, date=datetime.date(2015 - day % 2, 6, day), kind=kind, city=cities[day])
         Participation.objects.create(meeting=meeting, official=shared)
         Participation.objects.create(meeting=meeting, official=other, source=draft, source_paragraph=1)
+        if day == 2:  # a draft link to a third pillar: no band for it, in either count
+            MeetingArea.objects.create(meeting=meeting, area=drafted_area, source=draft, source_paragraph=1)
     hidden = factories.meeting(areas=[topic], source=draft, date=datetime.date(2015, 6, 9))
     Participation.objects.create(meeting=hidden, official=shared, source=draft, source_paragraph=1)
     # Maria at fewer than half the public meetings: one at most of them is read from the kept
