@@ -1,8 +1,10 @@
 """What the pictures show: a few aggregate queries over any set of public meetings.
 
-Each function issues a fixed number of queries, whatever the number of meetings (counts are
-grouped in the database, never rows fetched to count in Python), and returns the geometry
-of partnership/charts.py ready for a template.
+Each function issues a fixed number of queries, whatever the number of meetings, and returns the
+geometry of partnership/charts.py ready for a template. Counts are grouped in the database, but for
+a record's page and a small filtered list (at most 20,000 meetings), which read their meetings'
+dates with the ids and count years, and pillars against those years, in Python: each such count
+in the database probed every meeting again.
 """
 
 import datetime
@@ -318,7 +320,7 @@ def record_counts(
     if without is None:
         # The flags are current where the counts are kept; elsewhere the counts read them once.
         return MeetingCounts(meeting_ids, using, current=True if maintained else None, dates=dates)
-    # Its meetings per year come with the kept counts it reads anyway.
+    # Its meetings per year come with the kept counts it reads anyway, not from the dates.
     return MeetingCountsLess(facets.StoredCountsLess(without, using))
 
 
