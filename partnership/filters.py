@@ -743,7 +743,7 @@ _LINK_COUNTS = Compiled(
     ),
     arrays=(0,),
 )
-# The cities a list's kept counts name (their ids ride in the counts' keys).
+# The cities a list counted by city id names: from its kept counts' keys, or its result's rows.
 _CITIES = Compiled(
     lambda ids, using: (
         City.objects.using(using).filter(pk__in=facets.among(ids, using)).values_list("pk", "slug", "name")

@@ -103,14 +103,7 @@ def meeting_neighbours(meeting_ids: Iterable[int]) -> set[str]:
 
 def meeting_neighbours_read(meeting_id: int) -> "RawRead | Call":
     """meeting_neighbours([meeting_id]) as a read a page sends with its others (compiled.read_together)."""
-    if connection.vendor != "postgresql":
-        return Call(lambda: meeting_neighbours([meeting_id]))
-    sql, params = _compiled_links(True)
-    return RawRead(
-        sql,
-        [meeting_id if param is _MEETING_IDS else param for param in params],
-        map_rows=lambda rows: {key(kind, pk) for kind, pk in rows},
-    )
+    return _links_read([meeting_id], lambda links: {key(kind, pk) for kind, pk in links})
 
 
 def neighbours_meetings(meeting_ids: Iterable[int]) -> set[str]:
@@ -125,14 +118,22 @@ def meeting_links(meeting_ids: Iterable[int]) -> set[tuple[str, int]]:
     meeting_ids = list(set(meeting_ids))
     if not meeting_ids:
         return set()
+    return _links_read(meeting_ids, set).rows()
+
+
+def _links_read(meeting_ids: list[int], map_links) -> "RawRead | Call":
+    """The read of meeting_links(meeting_ids) (a non-empty list without repeats), its set of
+    (model name, pk) given to map_links."""
     if connection.vendor != "postgresql":
-        return set(_links_union(meeting_ids))
+        return Call(lambda: map_links(set(_links_union(meeting_ids))))
     one = len(meeting_ids) == 1
     sql, params = _compiled_links(one)
     value = meeting_ids[0] if one else meeting_ids
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value if param is _MEETING_IDS else param for param in params])
-        return {(kind, pk) for kind, pk in cursor.fetchall()}
+    return RawRead(
+        sql,
+        [value if param is _MEETING_IDS else param for param in params],
+        map_rows=lambda rows: map_links({(kind, pk) for kind, pk in rows}),
+    )
 
 
 # On PostgreSQL the union's SQL is the same for every call: compiled once per process (building
